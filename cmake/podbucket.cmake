@@ -1,0 +1,20 @@
+# podbucket_module(NAME SOURCES ... DEPS ...): one static library per src/ folder.
+function(podbucket_module name)
+  cmake_parse_arguments(M "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(podbucket_${name} STATIC ${M_SOURCES})
+  target_include_directories(podbucket_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(podbucket_${name} PUBLIC ${M_DEPS})
+  target_compile_options(podbucket_${name} PRIVATE -Wall -Wextra -Wno-unused-parameter)
+endfunction()
+
+# podbucket_test(NAME SOURCES ... DEPS ...): a GoogleTest binary registered with CTest.
+function(podbucket_test name)
+  if(NOT PODBUCKET_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(T "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
+  target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gtest GTest::gtest_main Threads::Threads)
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES LABELS unit ENVIRONMENT "AWS_EC2_METADATA_DISABLED=true")
+endfunction()

@@ -1,0 +1,30 @@
+#pragma once
+// What every S3 handler gets: the stores, time, randomness, configuration and the caller. Handlers never reach
+// for globals.
+#include <string>
+
+#include "core/clock.h"
+#include "core/principal.h"
+#include "core/random.h"
+#include "store/blobs.h"
+#include "store/metadata.h"
+
+namespace podbucket::s3 {
+
+struct Config {
+  std::string region = "us-east-1";
+  std::string account_id = "000000000000";
+  std::string domain;  // virtual-host base domain ("bucket.DOMAIN"), empty = path-style only
+};
+
+struct Context {
+  store::Metadata& meta;
+  store::Blobs& blobs;
+  const core::Clock& clock;
+  core::Random& random;
+  const Config& config;
+  const core::Principal& caller;
+  std::string request_id;
+};
+
+}  // namespace podbucket::s3
