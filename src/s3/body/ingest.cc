@@ -6,7 +6,7 @@
 #include "core/encoding.h"
 #include "crypto/hash.h"
 #include "s3/body/body.h"
-#include "s3/body/pending_errors.h"
+#include "s3/errors.h"
 
 namespace podbucket::s3::body {
 namespace {
