@@ -1,0 +1,331 @@
+// The per-connection loop: read a header section, hand a Request to the handler with the body as a pull-style
+// BodySource, write the Response, and decide whether the connection can carry another request.
+#include "http/connection.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <limits>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/encoding.h"
+#include "core/time_format.h"
+#include "http/timed_socket.h"
+
+namespace podbucket::http::detail {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using boost::system::error_code;
+using tcp = boost::asio::ip::tcp;
+
+namespace {
+
+constexpr size_t kChunk = 1024 * 1024;  // largest single body read or write
+
+std::string sv(beast::string_view s) { return std::string(s.data(), s.size()); }
+
+bool is_timeout(const error_code& ec) { return ec == boost::asio::error::timed_out; }
+
+/// One connection over a stream (TimedSocket, or ssl::stream<TimedSocket>). `raw` is the TCP layer underneath.
+template <class Stream>
+class Connection {
+ public:
+  Connection(Server::State& state, Stream& stream, TimedSocket& raw, bool secure, std::string remote_ip)
+      : state_(state), opt_(state.options), stream_(stream), raw_(raw), secure_(secure),
+        remote_ip_(std::move(remote_ip)) {
+    raw_.set_write_timeout(opt_.send_timeout);
+  }
+
+  /// Serves requests until the connection should close.
+  void run() {
+    bool first = true;
+    for (;;) {
+      if (!wait_for_request(first)) return;
+      first = false;
+      if (!serve_one()) return;
+      if (state_.stopping) return;  // in-flight request done; no new keep-alive request during shutdown
+    }
+  }
+
+  /// Reads up to `n` body bytes into `out` (for SocketBodySource). Throws core::AwsException.
+  size_t read_body(char* out, size_t n);
+
+ private:
+  bool wait_for_request(bool first) {
+    if (buffer_.size() > 0) return true;  // a pipelined request is already buffered
+    if constexpr (!std::is_same_v<Stream, TimedSocket>) {
+      if (SSL_pending(stream_.native_handle()) > 0) return true;
+    }
+    auto wait = first ? opt_.header_timeout : opt_.idle_timeout;
+    return raw_.wait_for_request(SteadyClock::now() + wait, state_.stop_pipe[0]) == WaitResult::kReady;
+  }
+
+  bool serve_one();
+  void send_continue_if_needed();
+  bool drain();
+  bool write_response(Response& res, bool head, unsigned version, bool keep_alive);
+  bool write_error(const core::AwsError& error, const Request& req) {
+    Response res = state_.error_response(error, req);
+    return write_response(res, req.method == "HEAD", 11, false);
+  }
+
+  Server::State& state_;
+  const ServerOptions& opt_;
+  Stream& stream_;
+  TimedSocket& raw_;
+  bool secure_;
+  std::string remote_ip_;
+  beast::flat_buffer buffer_;
+
+  // Per request.
+  std::optional<bhttp::request_parser<bhttp::buffer_body>> parser_;
+  bool expect_continue_ = false;
+  bool continue_sent_ = false;
+  bool broken_ = false;  // the byte stream is no longer in sync (timeout, framing error)
+};
+
+template <class Stream>
+class SocketBodySource final : public BodySource {
+ public:
+  explicit SocketBodySource(Connection<Stream>& c) : c_(c) {}
+  size_t read(char* buf, size_t n) override { return c_.read_body(buf, n); }
+
+ private:
+  Connection<Stream>& c_;
+};
+
+template <class Stream>
+void Connection<Stream>::send_continue_if_needed() {
+  if (!expect_continue_ || continue_sent_) return;
+  continue_sent_ = true;
+  static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+  error_code ec;
+  boost::asio::write(stream_, boost::asio::buffer(kContinue.data(), kContinue.size()), ec);
+  if (ec) {
+    broken_ = true;
+    throw core::AwsException(core::AwsError(core::kIncompleteBody, "The connection closed before the body was sent."));
+  }
+}
+
+template <class Stream>
+size_t Connection<Stream>::read_body(char* out, size_t n) {
+  auto& p = *parser_;
+  if (p.is_done() || n == 0) return 0;
+  if (broken_) {
+    throw core::AwsException(core::AwsError(core::kIncompleteBody, "The request body could not be read."));
+  }
+  send_continue_if_needed();
+  n = std::min(n, kChunk);
+  for (;;) {
+    p.get().body().data = out;
+    p.get().body().size = n;
+    raw_.set_read_deadline(SteadyClock::now() + opt_.body_stall_timeout);
+    error_code ec;
+    bhttp::read_some(stream_, buffer_, p, ec);
+    if (ec == bhttp::error::need_buffer) ec = {};
+    size_t got = n - p.get().body().size;
+    if (ec) {
+      broken_ = true;
+      if (is_timeout(ec)) {
+        throw core::AwsException(core::AwsError(
+            core::kRequestTimeout,
+            "Your socket connection to the server was not read from or written to within the timeout period. "
+            "Idle connections will be closed."));
+      }
+      throw core::AwsException(core::AwsError(
+          core::kIncompleteBody, "You did not provide the number of bytes specified by the Content-Length HTTP "
+                                 "header."));
+    }
+    if (got > 0 || p.is_done()) return got;
+  }
+}
+
+// Discards what the handler left unread, up to drain_limit bytes. True if the body ended (keep-alive possible).
+template <class Stream>
+bool Connection<Stream>::drain() {
+  auto& p = *parser_;
+  if (p.is_done()) return true;
+  if (broken_) return false;
+  if (expect_continue_ && !continue_sent_) return false;  // the client waits for us: it sent no body
+  std::vector<char> scratch(64 * 1024);
+  size_t total = 0;
+  try {
+    while (!p.is_done()) {
+      if (total >= opt_.drain_limit) return false;
+      total += read_body(scratch.data(), std::min(scratch.size(), opt_.drain_limit - total));
+    }
+  } catch (const core::AwsException&) {
+    return false;
+  }
+  return true;
+}
+
+template <class Stream>
+bool Connection<Stream>::write_response(Response& res, bool head, unsigned version, bool keep_alive) {
+  bhttp::response<bhttp::empty_body> h;
+  h.version(version);
+  h.result(unsigned(res.status));
+  for (const auto& [k, v] : res.headers.entries()) {
+    if (core::iequals(k, "Connection") || core::iequals(k, "Transfer-Encoding")) continue;
+    h.insert(k, v);
+  }
+  if (!res.headers.has("Date")) h.set(bhttp::field::date, core::format_http_date(core::SystemClock().now()));
+  head = head || res.head;
+  uint64_t length = res.stream ? res.stream_length : res.body.size();
+  bool no_body_status = res.status == 204 || res.status == 304 || (res.status >= 100 && res.status < 200);
+  if (no_body_status) {
+    h.erase(bhttp::field::content_length);
+  } else if (!head || !res.headers.has("Content-Length")) {
+    // HEAD keeps the handler's Content-Length (the size of the object it describes).
+    h.set(bhttp::field::content_length, std::to_string(length));
+  }
+  h.keep_alive(keep_alive);
+
+  error_code ec;
+  bhttp::response_serializer<bhttp::empty_body> sr(h);
+  bhttp::write_header(stream_, sr, ec);
+  if (ec) return false;
+  if (head || no_body_status) return true;
+  if (!res.stream) {
+    boost::asio::write(stream_, boost::asio::buffer(res.body), ec);
+    return !ec;
+  }
+  std::vector<char> chunk(std::min<uint64_t>(kChunk, std::max<uint64_t>(length, 1)));
+  uint64_t left = length;
+  try {
+    while (left > 0) {
+      size_t n = res.stream->read(chunk.data(), size_t(std::min<uint64_t>(chunk.size(), left)));
+      if (n == 0) return false;  // stream shorter than announced: the client sees a truncated body
+      boost::asio::write(stream_, boost::asio::buffer(chunk.data(), n), ec);
+      if (ec) return false;
+      left -= n;
+    }
+  } catch (const std::exception&) {
+    return false;  // status already sent: closing is the only signal left
+  }
+  return true;
+}
+
+template <class Stream>
+bool Connection<Stream>::serve_one() {
+  parser_.emplace();
+  auto& p = *parser_;
+  p.header_limit(std::uint32_t(opt_.max_header_section));
+  p.body_limit(std::numeric_limits<std::uint64_t>::max());
+  expect_continue_ = continue_sent_ = false;
+
+  raw_.set_read_deadline(SteadyClock::now() + opt_.header_timeout);
+  error_code ec;
+  bhttp::read_header(stream_, buffer_, p, ec);
+  Request req;
+  req.remote_ip = remote_ip_;
+  req.secure = secure_;
+  if (ec == bhttp::error::header_limit) {
+    write_error(core::AwsError(core::kRequestHeaderSectionTooLarge,
+                               "Your request header section exceeds the maximum allowed size."),
+                req);
+    return false;
+  }
+  if (ec && ec.category() != bhttp::make_error_code(bhttp::error::bad_target).category()) {
+    return false;  // closed, slow or failed socket: nobody to answer
+  }
+  if (ec == bhttp::error::end_of_stream) return false;
+  if (ec) {
+    write_error(core::AwsError(kBadRequest, "An error occurred when parsing the HTTP request."), req);
+    return false;
+  }
+
+  const auto& msg = p.get();
+  req.method = sv(msg.method_string());
+  req.target = sv(msg.target());
+  bool too_long = req.target.size() > opt_.max_header_line;
+  for (const auto& field : msg) {
+    if (field.name_string().size() + field.value().size() + 2 > opt_.max_header_line) too_long = true;
+    req.headers.add(sv(field.name_string()), sv(field.value()));
+  }
+  if (too_long) {
+    write_error(core::AwsError(core::kRequestHeaderSectionTooLarge,
+                               "Your request header section exceeds the maximum allowed size."),
+                req);
+    return false;
+  }
+  auto q = req.target.find('?');
+  req.path = req.target.substr(0, q);
+  if (q != std::string::npos) req.raw_query = req.target.substr(q + 1);
+  if (req.path.empty() || req.path[0] != '/') {
+    // Absolute-form targets ("http://host/path") are legal but unused by AWS clients; keep the path part.
+    auto scheme = req.path.find("://");
+    auto slash = scheme == std::string::npos ? std::string::npos : req.path.find('/', scheme + 3);
+    req.path = slash == std::string::npos ? "/" : req.path.substr(slash);
+  }
+  if (auto cl = p.content_length(); cl && !p.chunked()) req.content_length = *cl;
+  if (auto expect = msg[bhttp::field::expect]; core::iequals(core::trim(sv(expect)), "100-continue"))
+    expect_continue_ = !p.is_done();
+
+  SocketBodySource<Stream> body(*this);
+  req.body = &body;
+  Response res;
+  try {
+    res = state_.handler(req);
+  } catch (const core::AwsException& e) {
+    res = state_.error_response(e.error(), req);
+  } catch (const std::exception&) {
+    res = state_.error_response(core::AwsError(core::kInternalError, "We encountered an internal error. Please try again."),
+                                req);
+  }
+
+  bool keep_alive = msg.keep_alive() && !state_.stopping;
+  if (keep_alive) keep_alive = drain();
+  bool ok = write_response(res, req.method == "HEAD", msg.version() == 10 ? 10 : 11, keep_alive);
+  return ok && keep_alive && !broken_;
+}
+
+// Half-closes and reads briefly what the peer still sends, so that our last response is not destroyed by a
+// reset (RFC 7230 §6.6), then closes.
+void lingering_close(TimedSocket& raw) {
+  error_code ec;
+  raw.socket().shutdown(tcp::socket::shutdown_send, ec);
+  raw.set_read_deadline(SteadyClock::now() + std::chrono::milliseconds(500));
+  char scratch[16 * 1024];
+  size_t total = 0;
+  while (!ec && total < 256 * 1024) total += raw.read_some(boost::asio::buffer(scratch), ec);
+  raw.socket().close(ec);
+}
+
+}  // namespace
+
+void serve_connection(std::shared_ptr<Server::State> state, tcp::socket socket, uint64_t id) {
+  error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  std::string remote_ip = ec ? std::string() : endpoint.address().to_string();
+  try {
+    TimedSocket raw(std::move(socket));
+    if (state->tls) {
+      boost::asio::ssl::stream<TimedSocket&> tls(raw, *state->tls);
+      raw.set_read_deadline(SteadyClock::now() + state->options.header_timeout);
+      raw.set_write_timeout(state->options.send_timeout);
+      tls.handshake(boost::asio::ssl::stream_base::server, ec);
+      if (!ec) {
+        Connection<boost::asio::ssl::stream<TimedSocket&>> c(*state, tls, raw, true, remote_ip);
+        c.run();
+      }
+    } else {
+      Connection<TimedSocket> c(*state, raw, raw, false, remote_ip);
+      c.run();
+    }
+    lingering_close(raw);
+  } catch (const std::exception&) {
+    // A socket failure in a place without error_code: the connection is simply gone.
+  }
+  std::lock_guard lock(state->mu);
+  state->open_fds.erase(id);
+  state->cv.notify_all();
+}
+
+}  // namespace podbucket::http::detail
