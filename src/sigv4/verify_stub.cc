@@ -1,0 +1,2 @@
+// Temporary: keeps the target linkable while the implementation lands.
+#include "sigv4/verify.h"
