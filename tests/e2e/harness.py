@@ -1,0 +1,439 @@
+"""End-to-end test harness: runs a real `podbucket server` on a free loopback port in a fresh temp dir.
+
+Stdlib only, plus Debian's python3-boto3 (run every test with /usr/bin/python3). Every test file owns one server:
+
+    SRV = harness.Server()
+    def setUpModule(): SRV.start()
+    def tearDownModule(): SRV.stop()          # SIGTERM, then asserts a clean exit (code 0)
+
+Environment:
+    PODBUCKET_BIN        path of the podbucket binary (CTest sets it); default: <repo>/build/podbucket
+    PODBUCKET_SKIP_HUGE  "1" skips the multi-GiB tests
+    PODBUCKET_E2E_FAKE   "moto" runs moto_server instead of podbucket. Only to check the tests themselves:
+                         moto verifies no signature and differs in many details.
+Only 127.0.0.1 is ever contacted.
+"""
+import base64
+import datetime
+import hashlib
+import hmac
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+import urllib.parse
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+REGION = "us-east-1"
+LISTEN_RE = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
+FAKE = os.environ.get("PODBUCKET_E2E_FAKE", "")
+
+
+def _scrub_process_env():
+    """Removes every AWS_* and proxy variable from this process, so boto3 sees only what a test passes."""
+    for k in list(os.environ):
+        if k.startswith("AWS_") or k.lower() in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+            del os.environ[k]
+    os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+    os.environ["AWS_CONFIG_FILE"] = "/nonexistent/podbucket-e2e/config"
+    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/podbucket-e2e/credentials"
+    os.environ["NO_PROXY"] = "127.0.0.1,localhost"
+
+
+_scrub_process_env()
+
+
+def podbucket_bin():
+    """The binary under test: $PODBUCKET_BIN, else <repo>/build/podbucket, else the newest <repo>/build-*/podbucket."""
+    if os.environ.get("PODBUCKET_BIN"):
+        return os.environ["PODBUCKET_BIN"]
+    cands = [REPO / "build" / "podbucket"] + sorted(REPO.glob("build-*/podbucket"), key=lambda p: -p.stat().st_mtime)
+    for c in cands:
+        if c.exists():
+            return str(c)
+    raise unittest.SkipTest("podbucket binary not found; set PODBUCKET_BIN")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def sha256_file(path, bufsize=1 << 20):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while True:
+            b = f.read(bufsize)
+            if not b:
+                return h.hexdigest()
+            h.update(b)
+
+
+def write_random_file(path, size, seed=0):
+    """Writes `size` bytes of pseudo-random data (fast: a random 1 MiB block salted per MiB). Returns its sha256 hex."""
+    gen = PseudoRandomStream(size, seed)
+    with open(path, "wb") as f:
+        while True:
+            b = gen.read(8 << 20)
+            if not b:
+                break
+            f.write(b)
+    return gen.sha256.hexdigest()
+
+
+class PseudoRandomStream:
+    """A readable file-like object producing `size` deterministic pseudo-random bytes without holding them in memory.
+    Hashes what it hands out in `.sha256`. Each 1 MiB block = an 8-byte block counter + a slice of a random pool,
+    so no two blocks are equal."""
+
+    POOL = None
+
+    def __init__(self, size, seed=0):
+        if PseudoRandomStream.POOL is None:
+            import random
+            PseudoRandomStream.POOL = random.Random(1234).randbytes(2 << 20)
+        self.size = size
+        self.pos = 0
+        self.seed = seed
+        self.sha256 = hashlib.sha256()
+
+    def _block(self, idx):
+        off = (idx * 7919 + self.seed * 104729) % (1 << 20)
+        return (idx + self.seed * (1 << 40)).to_bytes(8, "little") + self.POOL[off:off + (1 << 20) - 8]
+
+    def read(self, n=-1):
+        if n is None or n < 0:
+            n = self.size - self.pos
+        n = min(n, self.size - self.pos)
+        out = bytearray()
+        while len(out) < n:
+            idx, off = divmod(self.pos, 1 << 20)
+            take = min(n - len(out), (1 << 20) - off)
+            out += self._block(idx)[off:off + take]
+            self.pos += take
+        b = bytes(out)
+        self.sha256.update(b)
+        return b
+
+    def __len__(self):
+        return self.size
+
+
+class Server:
+    """One podbucket server process with its own temp dir, data dir and root credentials."""
+
+    def __init__(self, data_dir=None, extra_args=(), env=None):
+        self.tmp = Path(tempfile.mkdtemp(prefix="podbucket-e2e-"))
+        self.data_dir = Path(data_dir) if data_dir else self.tmp / "data"
+        self.home = self.tmp / "home"
+        self.home.mkdir()
+        self.access_key = "AKIA" + hashlib.sha1(os.urandom(8)).hexdigest()[:16].upper()
+        self.secret_key = base64.b64encode(os.urandom(30)).decode()
+        self.extra_args = list(extra_args)
+        self.extra_env = dict(env or {})
+        self.proc = None
+        self.port = None
+        self.log_path = None
+        self.starts = 0
+
+    # ---- lifecycle -------------------------------------------------------------------------------------------
+    def start(self, timeout=30):
+        self.starts += 1
+        self.log_path = self.tmp / f"server-{self.starts}.log"
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(self.home), "LANG": "C.UTF-8",
+               "PODBUCKET_ROOT_ACCESS_KEY_ID": self.access_key,
+               "PODBUCKET_ROOT_SECRET_ACCESS_KEY": self.secret_key}
+        env.update(self.extra_env)
+        if FAKE == "moto":
+            port = free_port()
+            cmd = [shutil.which("moto_server", path=os.environ.get("PATH", "") + ":" +
+                                os.path.expanduser("~/.pyenv/shims")) or "moto_server", "-H", "127.0.0.1", "-p", str(port)]
+            env["PATH"] = os.environ.get("PATH", "/usr/bin:/bin") + ":" + os.path.expanduser("~/.pyenv/shims")
+        else:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            cmd = [podbucket_bin(), "server", "--listen", "127.0.0.1:0", "--data-dir", str(self.data_dir)]
+            cmd += self.extra_args
+        with open(self.log_path, "wb") as logf:
+            self.proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                         env=env, cwd=str(self.tmp))
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            text = self.log()
+            m = LISTEN_RE.search(text) or (FAKE and re.search(r"Running on http://127\.0\.0\.1:(\d+)", text))
+            if m:
+                self.port = int(m.group(1))
+                if FAKE:
+                    self._wait_tcp()
+                return self
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode} before listening:\n{text[-4000:]}")
+            time.sleep(0.05)
+        self.proc.kill()
+        raise RuntimeError(f"server printed no 'listening on' line within {timeout}s:\n{self.log()[-4000:]}")
+
+    def _wait_tcp(self):
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+
+    def stop(self, timeout=30, cleanup=True):
+        """SIGTERM, wait for exit, assert exit code 0 (the server must drain and exit cleanly)."""
+        if self.proc is None:
+            return
+        proc, self.proc = self.proc, None
+        if proc.poll() is not None:
+            raise AssertionError(f"server had already exited with {proc.returncode}:\n{self.log()[-4000:]}")
+        proc.send_signal(signal.SIGTERM)
+        try:
+            rc = proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise AssertionError(f"server did not exit within {timeout}s of SIGTERM:\n{self.log()[-4000:]}")
+        if rc != 0 and not FAKE:
+            raise AssertionError(f"server exited with {rc} after SIGTERM:\n{self.log()[-4000:]}")
+        if cleanup and not os.environ.get("PODBUCKET_E2E_KEEP"):
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def kill9(self):
+        """SIGKILL (crash simulation); the data dir is kept for a restart."""
+        self.proc.kill()
+        self.proc.wait()
+        self.proc = None
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def log(self):
+        try:
+            return self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    @property
+    def endpoint(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def proc_status(self):
+        """VmRSS and VmHWM of the server in KiB, from /proc/PID/status."""
+        out = {}
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith(("VmRSS:", "VmHWM:")):
+                    k, v = line.split(":", 1)
+                    out[k] = int(v.split()[0])
+        return out
+
+    # ---- clients ---------------------------------------------------------------------------------------------
+    def s3(self, access_key=None, secret_key=None, **config):
+        """A boto3 S3 client: path-style, us-east-1, no retries (errors must show as they are)."""
+        import boto3
+        import botocore.config
+        cfg = dict(s3={"addressing_style": "path"}, retries={"max_attempts": 1, "mode": "standard"},
+                   connect_timeout=10, read_timeout=120)
+        cfg.update(config)
+        return boto3.session.Session().client(
+            "s3", endpoint_url=self.endpoint, region_name=REGION,
+            aws_access_key_id=access_key or self.access_key,
+            aws_secret_access_key=secret_key or self.secret_key,
+            config=botocore.config.Config(**cfg))
+
+    def client_env(self, **extra):
+        """A clean environment for CLI clients (awscli, s3cmd, rclone, node): no stray AWS_* variable leaks in."""
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(self.home), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+               "AWS_ACCESS_KEY_ID": self.access_key, "AWS_SECRET_ACCESS_KEY": self.secret_key,
+               "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true",
+               "AWS_CONFIG_FILE": str(self.home / "aws-config"),
+               "AWS_SHARED_CREDENTIALS_FILE": str(self.home / "aws-credentials"),
+               "AWS_PAGER": "", "NO_PROXY": "127.0.0.1,localhost"}
+        env.update(extra)
+        return env
+
+    # ---- raw HTTP ---------------------------------------------------------------------------------------------
+    def request(self, method, path, query="", headers=None, body=b"", sign=True, payload_hash=None,
+                host=None, timeout=60):
+        """Sends one SigV4-signed (or unsigned) request with http.client. `path` is the raw (already encoded) path.
+        Returns (status, headers dict with lower-case names, body bytes)."""
+        headers = dict(headers or {})
+        if sign:
+            headers = sign_v4(method, host or f"127.0.0.1:{self.port}", path, query, headers,
+                              body if payload_hash is None else None, self.access_key, self.secret_key,
+                              payload_hash=payload_hash)
+        elif host:
+            headers.setdefault("Host", host)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            conn.putrequest(method, path + ("?" + query if query else ""), skip_host="Host" in headers or
+                            "host" in headers, skip_accept_encoding=True)
+            for k, v in headers.items():
+                conn.putheader(k, v)
+            if body is not None and not any(k.lower() in ("content-length", "transfer-encoding") for k in headers):
+                conn.putheader("Content-Length", str(len(body)))
+            conn.endheaders(body if body else None)
+            r = conn.getresponse()
+            data = r.read()
+            return r.status, {k.lower(): v for k, v in r.getheaders()}, data
+        finally:
+            conn.close()
+
+
+# ---- SigV4 (stdlib) -----------------------------------------------------------------------------------------------
+def _hmac(key, msg):
+    return hmac.new(key, msg.encode() if isinstance(msg, str) else msg, hashlib.sha256).digest()
+
+
+def signing_key(secret, date, region=REGION, service="s3"):
+    k = _hmac(("AWS4" + secret).encode(), date)
+    k = _hmac(k, region)
+    k = _hmac(k, service)
+    return _hmac(k, "aws4_request")
+
+
+def _uri_encode(s, safe="-_.~"):
+    return urllib.parse.quote(s, safe=safe)
+
+
+def canonical_query(query):
+    pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
+    enc = sorted((_uri_encode(k), _uri_encode(v)) for k, v in pairs)
+    return "&".join(f"{k}={v}" for k, v in enc)
+
+
+def sign_v4(method, host, path, query, headers, body, access_key, secret_key, payload_hash=None,
+            now=None, region=REGION, info=None):
+    """Adds Host, X-Amz-Date, X-Amz-Content-Sha256 and Authorization (AWS4-HMAC-SHA256, header auth) to `headers`.
+    `path` is sent as-is and signed as-is (S3 does not normalize). `payload_hash` overrides the body hash
+    (e.g. UNSIGNED-PAYLOAD or STREAMING-...). Returns the new headers dict. If `info` (a dict) is given, it receives
+    signature, key (signing key bytes), scope, amz_date and canonical_request (for chunk signatures)."""
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    amz_date = now.strftime("%Y%m%dT%H%M%SZ")
+    date = amz_date[:8]
+    h = dict(headers)
+    h["Host"] = host
+    h["X-Amz-Date"] = amz_date
+    if payload_hash is None:
+        payload_hash = hashlib.sha256(body or b"").hexdigest()
+    h["X-Amz-Content-Sha256"] = payload_hash
+    canon = {}
+    for k, v in h.items():
+        canon.setdefault(k.lower().strip(), []).append(re.sub(r"\s+", " ", str(v).strip()))
+    signed = sorted(canon)
+    canonical_headers = "".join(f"{k}:{','.join(canon[k])}\n" for k in signed)
+    signed_headers = ";".join(signed)
+    creq = "\n".join([method, path, canonical_query(query), canonical_headers, signed_headers, payload_hash])
+    scope = f"{date}/{region}/s3/aws4_request"
+    sts = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(creq.encode()).hexdigest()])
+    key = signing_key(secret_key, date, region)
+    sig = hmac.new(key, sts.encode(), hashlib.sha256).hexdigest()
+    h["Authorization"] = (f"AWS4-HMAC-SHA256 Credential={access_key}/{scope}, "
+                          f"SignedHeaders={signed_headers}, Signature={sig}")
+    if info is not None:
+        info.update(signature=sig, key=key, scope=scope, amz_date=amz_date, canonical_request=creq)
+    return h
+
+
+def chunk_signature(key, amz_date, scope, prev_sig, data):
+    sts = "\n".join(["AWS4-HMAC-SHA256-PAYLOAD", amz_date, scope, prev_sig,
+                     hashlib.sha256(b"").hexdigest(), hashlib.sha256(data).hexdigest()])
+    return hmac.new(key, sts.encode(), hashlib.sha256).hexdigest()
+
+
+def trailer_signature(key, amz_date, scope, prev_sig, trailer_bytes):
+    sts = "\n".join(["AWS4-HMAC-SHA256-TRAILER", amz_date, scope, prev_sig,
+                     hashlib.sha256(trailer_bytes).hexdigest()])
+    return hmac.new(key, sts.encode(), hashlib.sha256).hexdigest()
+
+
+def error_code(body):
+    m = re.search(rb"<Code>([^<]*)</Code>", body or b"")
+    return m.group(1).decode() if m else None
+
+
+def raw_exchange(port, data, timeout=10, read_all=True):
+    """Sends raw bytes on a fresh connection, returns whatever comes back until close/timeout."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    try:
+        s.sendall(data)
+        out = b""
+        while True:
+            try:
+                b = s.recv(65536)
+            except socket.timeout:
+                break
+            if not b:
+                break
+            out += b
+            if not read_all and b"\r\n\r\n" in out:
+                break
+        return out
+    finally:
+        s.close()
+
+
+class RssSampler(threading.Thread):
+    """Samples VmRSS/VmHWM of a server every `interval` s until stop(); keeps the maxima in KiB."""
+
+    def __init__(self, server, interval=0.5):
+        super().__init__(daemon=True)
+        self.server, self.interval = server, interval
+        self.max_rss = 0
+        self.hwm = 0
+        self.samples = 0
+        self._stop = threading.Event()
+
+    def run(self):
+        while not self._stop.is_set():
+            try:
+                st = self.server.proc_status()
+                self.max_rss = max(self.max_rss, st.get("VmRSS", 0))
+                self.hwm = max(self.hwm, st.get("VmHWM", 0))
+                self.samples += 1
+            except (OSError, AttributeError):
+                pass
+            self._stop.wait(self.interval)
+
+    def stop(self):
+        self._stop.set()
+        self.join()
+        return self
+
+
+def run_cli(args, env, cwd=None, timeout=600, check=True, input=None):
+    """Runs a CLI client; returns CompletedProcess (text). On `check`, a non-zero exit raises with full output."""
+    p = subprocess.run(args, env=env, cwd=cwd, timeout=timeout, capture_output=True, text=True, input=input,
+                       stdin=None if input is not None else subprocess.DEVNULL)
+    if check and p.returncode != 0:
+        raise AssertionError(f"{' '.join(map(str, args))} exited {p.returncode}\nstdout:\n{p.stdout[-3000:]}\n"
+                             f"stderr:\n{p.stderr[-3000:]}")
+    return p
+
+
+def tree_hashes(root):
+    """{relative path: sha256} of every file under root."""
+    root = Path(root)
+    return {str(p.relative_to(root)): sha256_file(p) for p in root.rglob("*") if p.is_file()}
+
+
+def unique_bucket(prefix):
+    return f"{prefix}-{os.urandom(4).hex()}"
+
+
+def main():
+    unittest.main(verbosity=2)
