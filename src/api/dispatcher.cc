@@ -1,0 +1,297 @@
+#include "api/dispatcher.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+
+#include "api/access_log.h"
+#include "core/encoding.h"
+#include "core/time_format.h"
+#include "s3/service.h"
+
+namespace podbucket::api {
+
+namespace {
+
+constexpr core::ErrorCode kUnknownOperationException{"UnknownOperationException", 400};
+constexpr size_t kFormPeekLimit = 64 * 1024;
+
+// STS actions; every other form Action goes to IAM. https://docs.aws.amazon.com/STS/latest/APIReference/API_Operations.html
+constexpr std::array<std::string_view, 9> kStsActions = {
+    "AssumeRole",        "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "AssumeRoot",        "DecodeAuthorizationMessage",
+    "GetAccessKeyInfo", "GetCallerIdentity",  "GetFederationToken",        "GetSessionToken"};
+
+/// Counts the bytes the service pulls from the connection (the access log's bytes_in).
+class CountingBodySource final : public http::BodySource {
+ public:
+  explicit CountingBodySource(http::BodySource* inner) : inner_(inner) {}
+  size_t read(char* buf, size_t n) override {
+    size_t k = inner_->read(buf, n);
+    count_ += k;
+    return k;
+  }
+  uint64_t count() const { return count_; }
+
+ private:
+  http::BodySource* inner_;
+  uint64_t count_ = 0;
+};
+
+/// Bytes already read (to peek at a form body), then the rest of the connection's body.
+class PrefixBodySource final : public http::BodySource {
+ public:
+  PrefixBodySource(std::string prefix, http::BodySource* rest) : prefix_(std::move(prefix)), rest_(rest) {}
+  size_t read(char* buf, size_t n) override {
+    if (pos_ < prefix_.size()) {
+      size_t k = std::min(n, prefix_.size() - pos_);
+      std::copy_n(prefix_.data() + pos_, k, buf);
+      pos_ += k;
+      return k;
+    }
+    return rest_->read(buf, n);
+  }
+
+ private:
+  std::string prefix_;
+  size_t pos_ = 0;
+  http::BodySource* rest_;
+};
+
+bool is_form_post(const http::Request& req) {
+  auto ct = req.headers.get("Content-Type");
+  return req.method == "POST" && req.path == "/" && ct &&
+         core::to_lower(*ct).rfind("application/x-www-form-urlencoded", 0) == 0;
+}
+
+/// The decoded value of Action= in a form body ("" when absent).
+std::string form_action(std::string_view form) {
+  while (!form.empty()) {
+    auto amp = form.find('&');
+    auto pair = form.substr(0, amp);
+    if (pair.rfind("Action=", 0) == 0) return core::percent_decode(pair.substr(7), true).value_or("");
+    if (amp == std::string_view::npos) break;
+    form.remove_prefix(amp + 1);
+  }
+  return {};
+}
+
+std::string upper_hex(std::string_view bytes) {
+  std::string h = core::hex_encode(bytes);
+  std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return char(std::toupper(c)); });
+  return h;
+}
+
+}  // namespace
+
+std::string_view service_name(Service service) {
+  switch (service) {
+    case Service::kS3: return "s3";
+    case Service::kIam: return "iam";
+    case Service::kSts: return "sts";
+    case Service::kKms: return "kms";
+    case Service::kEks: return "eks";
+    case Service::kEksAuth: return "eks-auth";
+  }
+  return "s3";
+}
+
+Protocol protocol_of(Service service) {
+  switch (service) {
+    case Service::kS3: return Protocol::kRestXml;
+    case Service::kIam: return Protocol::kIamQuery;
+    case Service::kSts: return Protocol::kStsQuery;
+    case Service::kKms: return Protocol::kJson11;
+    case Service::kEks:
+    case Service::kEksAuth: return Protocol::kRestJson;
+  }
+  return Protocol::kRestXml;
+}
+
+Service pick_service(const http::Request& req, std::string_view scope_service, std::string_view action) {
+  if (!scope_service.empty()) {
+    for (Service s : {Service::kS3, Service::kIam, Service::kSts, Service::kKms, Service::kEks, Service::kEksAuth})
+      if (scope_service == service_name(s)) return s;
+    return Service::kS3;
+  }
+  if (auto target = req.headers.get("X-Amz-Target"); target && target->rfind("TrentService.", 0) == 0)
+    return Service::kKms;
+  if (is_form_post(req)) {
+    bool sts = std::find(kStsActions.begin(), kStsActions.end(), action) != kStsActions.end();
+    return sts ? Service::kSts : Service::kIam;
+  }
+  return Service::kS3;
+}
+
+sigv4::KeyLookup root_key_lookup(std::string access_key_id, std::string secret_access_key, std::string account_id) {
+  return [=](std::string_view id) -> std::optional<sigv4::KeyInfo> {
+    if (id != access_key_id) return std::nullopt;
+    sigv4::KeyInfo info;
+    info.secret_access_key = secret_access_key;
+    info.principal.anonymous = false;
+    info.principal.root = true;
+    info.principal.access_key_id = access_key_id;
+    info.principal.account_id = account_id;
+    info.principal.arn = "arn:aws:iam::" + account_id + ":root";
+    info.principal.user_id = account_id;
+    return info;
+  };
+}
+
+/// Per-request bookkeeping for the error rendering and the access log.
+struct Dispatcher::Exchange {
+  std::string request_id;
+  std::string host_id;
+  Service service = Service::kS3;
+  std::string operation;
+  std::string principal_arn;
+  std::unique_ptr<http::BodySource> peeked_body;  // keeps a PrefixBodySource alive
+};
+
+Dispatcher::Dispatcher(store::Metadata& meta, store::Blobs& blobs, const core::Clock& clock, core::Random& random,
+                       s3::Config config)
+    : meta_(meta), blobs_(blobs), clock_(clock), random_(random), config_(std::move(config)) {}
+
+void Dispatcher::add_key_lookup(sigv4::KeyLookup lookup) { lookups_.push_back(std::move(lookup)); }
+
+std::optional<sigv4::KeyInfo> Dispatcher::lookup_key(std::string_view access_key_id) const {
+  for (const auto& lookup : lookups_)
+    if (auto key = lookup(access_key_id)) return key;
+  return std::nullopt;
+}
+
+core::Result<http::Response> Dispatcher::serve(http::Request& req, Exchange& x) {
+  auto scope = sigv4::peek_scope(req);
+  std::string action;
+  if (scope && !*scope && is_form_post(req)) {
+    // Unsigned form POST: which of IAM/STS it is depends on Action=, so peek at the body and put it back.
+    std::string prefix(kFormPeekLimit, '\0');
+    size_t got = 0;
+    while (got < prefix.size()) {
+      size_t n = req.body->read(prefix.data() + got, prefix.size() - got);
+      if (n == 0) break;
+      got += n;
+    }
+    prefix.resize(got);
+    action = form_action(prefix);
+    x.peeked_body = std::make_unique<PrefixBodySource>(std::move(prefix), req.body);
+    req.body = x.peeked_body.get();
+  }
+  x.service = pick_service(req, scope && *scope ? (*scope)->service : std::string_view(), action);
+  if (!scope) return scope.error();
+  if (!action.empty()) x.operation = action;
+
+  switch (x.service) {
+    case Service::kS3:
+      return serve_s3(req, x);
+    case Service::kKms:
+      return core::AwsError(kUnknownOperationException, "KMS is not available on this server yet.");
+    case Service::kIam:
+    case Service::kSts:
+    case Service::kEks:
+    case Service::kEksAuth:
+      return core::AwsError(core::kNotImplemented,
+                            std::string(service_name(x.service)) + " is not available on this server yet.");
+  }
+  return core::AwsError(core::kNotImplemented, "Unknown service.");
+}
+
+core::Result<http::Response> Dispatcher::serve_s3(http::Request& req, Exchange& x) {
+  // Routing is pure: do it first so that even an auth failure is logged with its operation name, but report
+  // auth errors before routing errors, as S3 does.
+  auto op = s3::route(req, config_);
+  if (op) x.operation = std::string(s3::op_name(op->kind));
+
+  auto verified = sigv4::verify(
+      req, [this](std::string_view id) { return lookup_key(id); }, clock_, config_.region);
+  if (!verified) return verified.error();
+  x.principal_arn = verified->principal.arn;
+  req.body = verified->body.get();
+  if (!op) return op.error();
+  // No bucket policies or ACLs yet: anonymous requests are denied.
+  if (verified->principal.anonymous) return core::AwsError(core::kAccessDenied, "Access Denied");
+
+  s3::Context ctx{meta_, blobs_, clock_, random_, config_, verified->principal, x.request_id};
+  return s3::dispatch(ctx, *op, req);
+}
+
+http::Response Dispatcher::handle(http::Request& req) {
+  auto started = std::chrono::steady_clock::now();
+  Exchange x;
+  x.request_id = upper_hex(random_.bytes(8));
+  x.host_id = core::base64_encode(random_.bytes(48));
+  x.operation = req.method + " " + req.path;
+
+  http::BodySource* original_body = req.body;
+  CountingBodySource counting(req.body);
+  req.body = &counting;
+  bool is_head = req.method == "HEAD";
+  std::optional<core::AwsError> error;
+  http::Response res;
+  try {
+    auto result = serve(req, x);
+    if (result) {
+      res = std::move(*result);
+    } else {
+      error = result.error();
+    }
+  } catch (const core::AwsException& e) {
+    error = e.error();
+  } catch (const store::Unavailable& e) {
+    spdlog::error("request {}: storage unavailable: {}", x.request_id, e.what());
+    error = core::AwsError(core::kServiceUnavailable, "Please reduce your request rate.");
+  } catch (const std::exception& e) {
+    spdlog::error("request {}: internal error: {}", x.request_id, e.what());
+    error = core::AwsError(core::kInternalError, "We encountered an internal error. Please try again.");
+  }
+  req.body = original_body;
+  if (error) res = render_error(protocol_of(x.service), *error, x.request_id, x.host_id, is_head);
+  if (!res.headers.has("x-amz-request-id")) res.headers.set("x-amz-request-id", x.request_id);
+  if (!res.headers.has("x-amz-id-2")) res.headers.set("x-amz-id-2", x.host_id);
+  if (x.service != Service::kS3 && !res.headers.has("x-amzn-RequestId"))
+    res.headers.set("x-amzn-RequestId", x.request_id);
+
+  AccessRecord rec;
+  rec.time = core::format_iso8601_ms(clock_.now());
+  rec.request_id = x.request_id;
+  rec.service = std::string(service_name(x.service));
+  rec.operation = x.operation;
+  rec.principal = x.principal_arn;
+  rec.remote_ip = req.remote_ip;
+  rec.status = res.status;
+  if (error) rec.error_code = std::string(error->code());
+  rec.bytes_in = counting.count();
+  rec.bytes_out = (is_head || res.head) ? 0 : (res.stream ? res.stream_length : res.body.size());
+  rec.latency_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  log_access(rec);
+  return res;
+}
+
+http::Response Dispatcher::handle_server_error(const core::AwsError& error, const http::Request& req) {
+  std::string request_id = upper_hex(random_.bytes(8));
+  std::string host_id = core::base64_encode(random_.bytes(48));
+  bool is_head = req.method == "HEAD";
+  auto res = render_error(Protocol::kRestXml, error, request_id, host_id, is_head);
+  AccessRecord rec;
+  rec.time = core::format_iso8601_ms(clock_.now());
+  rec.request_id = request_id;
+  rec.service = "s3";
+  rec.operation = req.method.empty() ? "-" : req.method + " " + req.path;
+  rec.remote_ip = req.remote_ip;
+  rec.status = res.status;
+  rec.error_code = std::string(error.code());
+  rec.bytes_out = res.body.size();
+  log_access(rec);
+  return res;
+}
+
+http::Handler Dispatcher::handler() {
+  return [this](http::Request& req) { return handle(req); };
+}
+
+std::function<http::Response(const core::AwsError&, const http::Request&)> Dispatcher::error_responder() {
+  return [this](const core::AwsError& e, const http::Request& req) { return handle_server_error(e, req); };
+}
+
+}  // namespace podbucket::api

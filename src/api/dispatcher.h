@@ -1,0 +1,72 @@
+#pragma once
+// One port for every AWS service: mint request ids, route by the credential scope (or the request's shape),
+// verify SigV4, call the service, render errors once, and write one access-log line per request.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/render_error.h"
+#include "core/clock.h"
+#include "core/random.h"
+#include "http/message.h"
+#include "s3/context.h"
+#include "sigv4/verify.h"
+#include "store/blobs.h"
+#include "store/metadata.h"
+
+namespace podbucket::api {
+
+/// The AWS services podbucket answers (or will answer) on its one port.
+enum class Service { kS3, kIam, kSts, kKms, kEks, kEksAuth };
+
+/// The service name as it appears in the SigV4 credential scope ("s3", "iam", ...).
+std::string_view service_name(Service service);
+/// The error protocol of a service.
+Protocol protocol_of(Service service);
+
+/// Picks the service for a request: the SigV4 scope's service when signed, else by shape (X-Amz-Target
+/// TrentService.* → KMS; form-encoded POST to / → STS for STS actions, else IAM), else S3 (anonymous).
+/// `form_action` is the Action= of a form body when the caller already peeked it (may be empty).
+/// Errors: none; an unknown scope service routes to S3 (which then fails verification loudly).
+Service pick_service(const http::Request& req, std::string_view scope_service, std::string_view form_action);
+
+/// A KeyLookup for the root user of `account_id`: principal arn:aws:iam::ACCOUNT:root.
+sigv4::KeyLookup root_key_lookup(std::string access_key_id, std::string secret_access_key, std::string account_id);
+
+/// Builds the http::Handler for the whole server. Thread-safe once serving starts (add_key_lookup must happen
+/// before).
+class Dispatcher {
+ public:
+  /// The stores, clock, randomness and configuration outlive the Dispatcher.
+  Dispatcher(store::Metadata& meta, store::Blobs& blobs, const core::Clock& clock, core::Random& random,
+             s3::Config config);
+
+  /// Adds a source of access keys (root, IAM users, STS sessions); the first that knows a key wins.
+  /// Not thread-safe: call before serving.
+  void add_key_lookup(sigv4::KeyLookup lookup);
+
+  /// Answers one request: never throws; every error is rendered in the protocol of the routed service.
+  http::Response handle(http::Request& req);
+  /// Renders an error the http layer raised itself (header limits, overload): S3 dialect, with fresh ids.
+  http::Response handle_server_error(const core::AwsError& error, const http::Request& req);
+
+  /// handle() and handle_server_error() as the callbacks http::Server takes. The Dispatcher must outlive them.
+  http::Handler handler();
+  std::function<http::Response(const core::AwsError&, const http::Request&)> error_responder();
+
+ private:
+  struct Exchange;
+  core::Result<http::Response> serve(http::Request& req, Exchange& x);
+  core::Result<http::Response> serve_s3(http::Request& req, Exchange& x);
+  std::optional<sigv4::KeyInfo> lookup_key(std::string_view access_key_id) const;
+
+  store::Metadata& meta_;
+  store::Blobs& blobs_;
+  const core::Clock& clock_;
+  core::Random& random_;
+  s3::Config config_;
+  std::vector<sigv4::KeyLookup> lookups_;
+};
+
+}  // namespace podbucket::api

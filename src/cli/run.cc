@@ -1,0 +1,30 @@
+#include "cli/run.h"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/server_command.h"
+
+#ifndef PODBUCKET_VERSION
+#define PODBUCKET_VERSION "0.0.0"
+#endif
+
+namespace podbucket::cli {
+
+int run(int argc, char** argv) {
+  CLI::App app("podbucket: self-hostable, AWS-compatible object storage", "podbucket");
+  app.require_subcommand(1);
+  int exit_code = 0;
+  add_server_command(app, &exit_code);
+  app.add_subcommand("version", "Print the version")->callback([] {
+    std::cout << "podbucket " << PODBUCKET_VERSION << std::endl;
+  });
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
+}
+
+}  // namespace podbucket::cli

@@ -1,0 +1,39 @@
+#pragma once
+// `podbucket server`: open the data dir, sweep orphan blobs, serve S3 (and later IAM/STS/KMS/EKS) on one port,
+// drain gracefully on SIGTERM/SIGINT.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace CLI {
+class App;
+}
+
+namespace podbucket::cli {
+
+struct ServerCommandOptions {
+  std::string listen = "127.0.0.1:9000";
+  std::string data_dir = "./data";
+  std::string region = "us-east-1";
+  std::string account_id = "000000000000";
+  std::string tls_cert;
+  std::string tls_key;
+  std::string domain;  // virtual-host base domain ("bucket.DOMAIN")
+};
+
+/// Splits "HOST:PORT" (IPv6 as "[::1]:PORT"). Returns nullopt for a missing or out-of-range port or empty host.
+std::optional<std::pair<std::string, uint16_t>> parse_listen(std::string_view listen);
+
+/// True for exactly 12 ASCII digits.
+bool is_valid_account_id(std::string_view account_id);
+
+/// Registers the `server` subcommand on `app`; its callback runs the server and stores the exit code in `*exit_code`.
+void add_server_command(CLI::App& app, int* exit_code);
+
+/// Runs the server until SIGTERM/SIGINT. Prints the root credentials (when generated) and
+/// "listening on http(s)://HOST:PORT" to stdout. Returns the exit code.
+int run_server(const ServerCommandOptions& options);
+
+}  // namespace podbucket::cli
