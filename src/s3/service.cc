@@ -1,0 +1,51 @@
+// The S3 dispatch: one line per operation, into its family (bucket/, object/, list/, multipart/).
+#include "s3/service.h"
+
+#include "s3/bucket/bucket.h"
+#include "s3/errors.h"
+#include "s3/list/list.h"
+#include "s3/multipart/multipart.h"
+#include "s3/object/object.h"
+
+namespace podbucket::s3 {
+
+core::Result<http::Response> dispatch(Context& ctx, const Operation& op, http::Request& req) {
+  switch (op.kind) {
+    case OpKind::kListBuckets: return bucket::list_buckets(ctx, op, req);
+    case OpKind::kCreateBucket: return bucket::create_bucket(ctx, op, req);
+    case OpKind::kDeleteBucket: return bucket::delete_bucket(ctx, op, req);
+    case OpKind::kHeadBucket: return bucket::head_bucket(ctx, op, req);
+    case OpKind::kGetBucketLocation: return bucket::get_bucket_location(ctx, op, req);
+
+    case OpKind::kPutObject: return object::put_object(ctx, op, req);
+    case OpKind::kGetObject: return object::get_object(ctx, op, req);
+    case OpKind::kHeadObject: return object::head_object(ctx, op, req);
+    case OpKind::kDeleteObject: return object::delete_object(ctx, op, req);
+    case OpKind::kDeleteObjects: return object::delete_objects(ctx, op, req);
+    case OpKind::kCopyObject: return object::copy_object(ctx, op, req);
+
+    case OpKind::kListObjects: return list::list_objects(ctx, op, req);
+    case OpKind::kListObjectsV2: return list::list_objects_v2(ctx, op, req);
+    case OpKind::kListObjectVersions: return list::list_object_versions(ctx, op, req);
+
+    case OpKind::kCreateMultipartUpload: return multipart::create_multipart_upload(ctx, op, req);
+    case OpKind::kUploadPart: return multipart::upload_part(ctx, op, req);
+    case OpKind::kUploadPartCopy: return multipart::upload_part_copy(ctx, op, req);
+    case OpKind::kCompleteMultipartUpload: return multipart::complete_multipart_upload(ctx, op, req);
+    case OpKind::kAbortMultipartUpload: return multipart::abort_multipart_upload(ctx, op, req);
+    case OpKind::kListParts: return multipart::list_parts(ctx, op, req);
+    case OpKind::kListMultipartUploads: return multipart::list_multipart_uploads(ctx, op, req);
+
+    case OpKind::kUnsupported: break;
+  }
+  return core::AwsError(kNotImplemented, "A header you provided implies functionality that is not implemented",
+                        op.detail.empty() ? std::string() : "?" + op.detail);
+}
+
+core::Result<http::Response> handle(Context& ctx, http::Request& req) {
+  auto op = route(req, ctx.config);
+  if (!op) return op.error();
+  return dispatch(ctx, *op, req);
+}
+
+}  // namespace podbucket::s3
