@@ -107,21 +107,28 @@ class PseudoRandomStream:
         self.seed = seed
         self.sha256 = hashlib.sha256()
 
-    def _block(self, idx):
-        off = (idx * 7919 + self.seed * 104729) % (1 << 20)
-        return (idx + self.seed * (1 << 40)).to_bytes(8, "little") + self.POOL[off:off + (1 << 20) - 8]
-
     def read(self, n=-1):
         if n is None or n < 0:
             n = self.size - self.pos
         n = min(n, self.size - self.pos)
-        out = bytearray()
-        while len(out) < n:
+        pool = memoryview(self.POOL)
+        pieces, want = [], n
+        while want > 0:
             idx, off = divmod(self.pos, 1 << 20)
-            take = min(n - len(out), (1 << 20) - off)
-            out += self._block(idx)[off:off + take]
+            base = (idx * 7919 + self.seed * 104729) % (1 << 20)
+            # block idx = 8-byte counter + pool[base : base + 1 MiB - 8]
+            if off < 8:
+                head = (idx + self.seed * (1 << 40)).to_bytes(8, "little")[off:off + want]
+                pieces.append(head)
+                self.pos += len(head)
+                want -= len(head)
+                continue
+            take = min(want, (1 << 20) - off)
+            start = base + off - 8
+            pieces.append(pool[start:start + take])
             self.pos += take
-        b = bytes(out)
+            want -= take
+        b = b"".join(pieces)
         self.sha256.update(b)
         return b
 
@@ -289,12 +296,21 @@ class Server:
             conn.endheaders(body if body else None)
             r = conn.getresponse()
             data = r.read()
-            return r.status, {k.lower(): v for k, v in r.getheaders()}, data
+            return r.status, {k.lower(): v for k, v in r.getheaders()}, ShortBytes(data)
         finally:
             conn.close()
 
 
 # ---- SigV4 (stdlib) -----------------------------------------------------------------------------------------------
+class ShortBytes(bytes):
+    """Response bytes whose repr is cut to 800 bytes, so failure messages stay readable."""
+
+    def __repr__(self):
+        if len(self) <= 800:
+            return bytes.__repr__(bytes(self))
+        return bytes.__repr__(bytes(self[:800])) + f"...<{len(self)} bytes>"
+
+
 def _hmac(key, msg):
     return hmac.new(key, msg.encode() if isinstance(msg, str) else msg, hashlib.sha256).digest()
 
@@ -382,7 +398,7 @@ def raw_exchange(port, data, timeout=10, read_all=True):
             out += b
             if not read_all and b"\r\n\r\n" in out:
                 break
-        return out
+        return ShortBytes(out)
     finally:
         s.close()
 
