@@ -1,0 +1,36 @@
+#pragma once
+// Parsing (not verifying) the SigV4 authentication data of a request: the Authorization header or the
+// X-Amz-* query parameters of a presigned URL.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "http/message.h"
+#include "sigv4/verify.h"
+
+namespace podbucket::sigv4 {
+
+/// The authentication data of a signed request, syntactically valid but not verified.
+struct ParsedAuth {
+  Scope scope;
+  std::vector<std::string> signed_headers;  // lower-case, in the order given
+  std::string signed_headers_joined;        // as given (';'-joined), used verbatim in the canonical request
+  std::string signature;                    // as given
+  // Presigned only:
+  std::string amz_date;                     // X-Amz-Date, validated "YYYYMMDDTHHMMSSZ"
+  int64_t expires_seconds = 0;              // X-Amz-Expires, 1..604800
+  std::string security_token;               // X-Amz-Security-Token, decoded
+};
+
+/// Parses the request's auth data. nullopt if the request carries none (anonymous).
+/// Errors: InvalidArgument (both forms, or an unknown Authorization scheme), InvalidRequest (SigV2),
+/// AuthorizationHeaderMalformed, AuthorizationQueryParametersError.
+core::Result<std::optional<ParsedAuth>> parse_auth(const http::Request& req);
+
+/// The first decoded value of query parameter `name` (case-sensitive) in a raw query, or nullopt.
+std::optional<std::string> query_param(std::string_view raw_query, std::string_view name);
+
+}  // namespace podbucket::sigv4

@@ -1,2 +1,0 @@
-// Temporary: keeps the target linkable while the implementation lands.
-#include "sigv4/verify.h"
