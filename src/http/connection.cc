@@ -46,12 +46,18 @@ class Connection {
   void run() {
     bool first = true;
     for (;;) {
-      if (!wait_for_request(first)) return;
+      if (!wait_for_request(first)) {
+        linger_ = false;  // idle: nothing of the peer's is in flight
+        return;
+      }
       first = false;
       if (!serve_one()) return;
       if (state_.stopping) return;  // in-flight request done; no new keep-alive request during shutdown
     }
   }
+
+  /// True when the connection ends right after a response, so the peer may still be sending: close lingering.
+  bool wants_linger() const { return linger_; }
 
   /// Reads up to `n` body bytes into `out` (for SocketBodySource). Throws core::AwsException.
   size_t read_body(char* out, size_t n);
@@ -71,6 +77,7 @@ class Connection {
   bool drain();
   bool write_response(Response& res, bool head, unsigned version, bool keep_alive);
   bool write_error(const core::AwsError& error, const Request& req) {
+    linger_ = true;
     Response res = state_.error_response(error, req);
     return write_response(res, req.method == "HEAD", 11, false);
   }
@@ -88,6 +95,7 @@ class Connection {
   bool expect_continue_ = false;
   bool continue_sent_ = false;
   bool broken_ = false;  // the byte stream is no longer in sync (timeout, framing error)
+  bool linger_ = false;
 };
 
 template <class Stream>
@@ -283,13 +291,18 @@ bool Connection<Stream>::serve_one() {
   bool keep_alive = msg.keep_alive() && !state_.stopping;
   if (keep_alive) keep_alive = drain();
   bool ok = write_response(res, req.method == "HEAD", msg.version() == 10 ? 10 : 11, keep_alive);
+  linger_ = ok;
   return ok && keep_alive && !broken_;
 }
 
 // Half-closes and reads briefly what the peer still sends, so that our last response is not destroyed by a
 // reset (RFC 7230 §6.6), then closes.
-void lingering_close(TimedSocket& raw) {
+void close_connection(TimedSocket& raw, bool linger) {
   error_code ec;
+  if (!linger) {
+    raw.socket().close(ec);
+    return;
+  }
   raw.socket().shutdown(tcp::socket::shutdown_send, ec);
   raw.set_read_deadline(SteadyClock::now() + std::chrono::milliseconds(500));
   char scratch[16 * 1024];
@@ -306,6 +319,7 @@ void serve_connection(std::shared_ptr<Server::State> state, tcp::socket socket, 
   std::string remote_ip = ec ? std::string() : endpoint.address().to_string();
   try {
     TimedSocket raw(std::move(socket));
+    bool linger = false;
     if (state->tls) {
       boost::asio::ssl::stream<TimedSocket&> tls(raw, *state->tls);
       raw.set_read_deadline(SteadyClock::now() + state->options.header_timeout);
@@ -314,12 +328,14 @@ void serve_connection(std::shared_ptr<Server::State> state, tcp::socket socket, 
       if (!ec) {
         Connection<boost::asio::ssl::stream<TimedSocket&>> c(*state, tls, raw, true, remote_ip);
         c.run();
+        linger = c.wants_linger();
       }
     } else {
       Connection<TimedSocket> c(*state, raw, raw, false, remote_ip);
       c.run();
+      linger = c.wants_linger();
     }
-    lingering_close(raw);
+    close_connection(raw, linger);
   } catch (const std::exception&) {
     // A socket failure in a place without error_code: the connection is simply gone.
   }
