@@ -8,9 +8,11 @@
 namespace podbucket::store::sqlite {
 namespace {
 
-// Keys are BLOBs so that comparisons are plain memcmp (binary, UTF-8 byte order). `seq` is the write sequence:
-// a new row always gets max(seq)+1, so within a key the highest seq is the current version. `latest` mirrors
-// "highest seq of its key" so that a partial index can serve ListObjects without touching old versions.
+// Keys are BLOBs so that comparisons are plain memcmp (binary, UTF-8 byte order). `seq` orders the versions of
+// one key: a new version gets the key's highest seq + 1, so the highest seq is the current version. The table is
+// clustered on (bucket, key, seq DESC), which serves "current version", version listings and ListObjects in
+// unversioned buckets from one B-tree. `latest` mirrors "highest seq of its key" so that a partial index can serve
+// ListObjects in versioned buckets without visiting old versions or delete markers.
 constexpr const char* kMigrations[] = {
     // 1: initial schema.
     R"sql(
@@ -30,9 +32,9 @@ CREATE TABLE bucket_configs(
 ) WITHOUT ROWID;
 
 CREATE TABLE objects(
-  seq INTEGER PRIMARY KEY,
   bucket TEXT NOT NULL REFERENCES buckets(name),
   key BLOB NOT NULL,
+  seq INTEGER NOT NULL,
   version_id TEXT NOT NULL,
   latest INTEGER NOT NULL,
   delete_marker INTEGER NOT NULL,
@@ -47,10 +49,10 @@ CREATE TABLE objects(
   segments BLOB,
   parts BLOB,
   tags BLOB,
-  encryption TEXT
-);
+  encryption TEXT,
+  PRIMARY KEY(bucket, key, seq DESC)
+) WITHOUT ROWID;
 CREATE UNIQUE INDEX objects_by_version ON objects(bucket, key, version_id);
-CREATE INDEX objects_by_key ON objects(bucket, key, seq DESC);
 CREATE INDEX objects_live ON objects(bucket, key) WHERE latest = 1 AND delete_marker = 0;
 
 CREATE TABLE uploads(

@@ -2,6 +2,7 @@
 // (not necessarily a power loss). One writer connection behind a mutex does every write in a BEGIN IMMEDIATE
 // transaction; reads use a small pool of reader connections, which WAL lets run alongside the writer.
 // Semantics are pinned by store/conformance/ and match the memory backend.
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <set>
@@ -31,8 +32,9 @@ constexpr std::string_view kNullVersion = "null";
   "encryption, owner_id"
 #define PART_COLUMNS "upload_id, part_number, last_modified_ms, size, etag, checksum_value, blob_id, encryption"
 
-ObjectRecord read_object(const Statement& s) {
-  ObjectRecord r;
+/// Fills `r` from a row of OBJECT_COLUMNS (in place: the records are large, so rows are decoded into their final
+/// slot rather than moved there).
+void read_object_into(const Statement& s, ObjectRecord& r) {
   r.bucket = s.column_string(1);
   r.key = s.column_string(2);
   r.version_id = s.column_string(3);
@@ -50,7 +52,18 @@ ObjectRecord read_object(const Statement& s) {
   r.parts = sqlite::decode_parts(s.column_view(15));
   r.tags = sqlite::decode_tags(s.column_view(16));
   r.encryption = s.column_string(17);
+}
+
+ObjectRecord read_object(const Statement& s) {
+  ObjectRecord r;
+  read_object_into(s, r);
   return r;
+}
+
+/// Appends every remaining row of OBJECT_COLUMNS to `out`.
+void read_objects(Statement& s, std::vector<ObjectRecord>& out, size_t expected) {
+  out.reserve(out.size() + std::min<size_t>(expected, 1000));
+  while (s.step()) read_object_into(s, out.emplace_back());
 }
 
 UploadRecord read_upload(const Statement& s) {
@@ -286,7 +299,11 @@ class SqliteMetadata final : public Metadata {
       seq = s.column_int(0);
       removed = read_object(s);
     }
-    writer_.prepare("DELETE FROM objects WHERE seq = ?1").bind_int(1, seq).run();
+    writer_.prepare("DELETE FROM objects WHERE bucket = ?1 AND key = ?2 AND seq = ?3")
+        .bind_text(1, bucket)
+        .bind_blob(2, key)
+        .bind_int(3, seq)
+        .run();
     if (removed.is_latest) mark_newest_latest(bucket, key);
     tx.commit();
     return removed;
@@ -298,7 +315,7 @@ class SqliteMetadata final : public Metadata {
     std::string encoded = sqlite::encode_tags(tags);
     if (version_id.empty()) {
       auto s = writer_.prepare(
-          "UPDATE objects SET tags = ?1 WHERE seq = "
+          "UPDATE objects SET tags = ?1 WHERE bucket = ?2 AND key = ?3 AND seq = "
           "(SELECT seq FROM objects WHERE bucket = ?2 AND key = ?3 ORDER BY seq DESC LIMIT 1)");
       s.bind_blob_or_null(1, encoded).bind_text(2, bucket).bind_blob(3, key);
       s.run();
@@ -324,7 +341,7 @@ class SqliteMetadata final : public Metadata {
                                 "delete_marker = 0 AND key >= ?2 ORDER BY key LIMIT ?3");
     s.bind_text(1, bucket).bind_blob(2, from).bind_int(3, static_cast<int64_t>(query.limit));
     if (to) s.bind_blob(4, *to);
-    while (s.step()) out.push_back(read_object(s));
+    read_objects(s, out, query.limit);
     return out;
   }
 
@@ -347,20 +364,20 @@ class SqliteMetadata final : public Metadata {
                              "ORDER BY seq DESC LIMIT ?4");
       s.bind_text(1, bucket).bind_blob(2, query.key_marker).bind_int(3, after_seq);
       s.bind_int(4, static_cast<int64_t>(query.limit));
-      while (s.step()) out.push_back(read_object(s));
+      read_objects(s, out, query.limit);
     }
     if (out.size() < query.limit) {
       std::string from = lower_bound_key(query.key_marker, query.prefix);
       auto to = prefix_end(query.prefix);
       auto s = to ? conn->prepare("SELECT " OBJECT_COLUMNS
-                                  " FROM objects INDEXED BY objects_by_key WHERE bucket = ?1 AND key >= ?2 "
+                                  " FROM objects WHERE bucket = ?1 AND key >= ?2 "
                                   "AND key < ?4 ORDER BY key, seq DESC LIMIT ?3")
                   : conn->prepare("SELECT " OBJECT_COLUMNS
-                                  " FROM objects INDEXED BY objects_by_key WHERE bucket = ?1 AND key >= ?2 "
+                                  " FROM objects WHERE bucket = ?1 AND key >= ?2 "
                                   "ORDER BY key, seq DESC LIMIT ?3");
       s.bind_text(1, bucket).bind_blob(2, from).bind_int(3, static_cast<int64_t>(query.limit - out.size()));
       if (to) s.bind_blob(4, *to);
-      while (s.step()) out.push_back(read_object(s));
+      read_objects(s, out, query.limit - out.size());
     }
     tx.commit();
     return out;
@@ -517,7 +534,7 @@ class SqliteMetadata final : public Metadata {
   /// Sets `latest` on the newest remaining version of the key, if any. Caller holds write_mu_ in a transaction.
   void mark_newest_latest(std::string_view bucket, std::string_view key) {
     auto s = writer_.prepare(
-        "UPDATE objects SET latest = 1 WHERE seq = "
+        "UPDATE objects SET latest = 1 WHERE bucket = ?1 AND key = ?2 AND seq = "
         "(SELECT seq FROM objects WHERE bucket = ?1 AND key = ?2 ORDER BY seq DESC LIMIT 1)");
     s.bind_text(1, bucket).bind_blob(2, key).run();
   }
@@ -577,12 +594,13 @@ class SqliteMetadata final : public Metadata {
       s.run();
     }
     if (current_seq && !current_replaced) {
-      writer_.prepare("UPDATE objects SET latest = 0 WHERE seq = ?1").bind_int(1, *current_seq).run();
+      auto s = writer_.prepare("UPDATE objects SET latest = 0 WHERE bucket = ?1 AND key = ?2 AND seq = ?3");
+      s.bind_text(1, object.bucket).bind_blob(2, object.key).bind_int(3, *current_seq).run();
     }
     auto s = writer_.prepare(
         "INSERT INTO objects(bucket, key, version_id, latest, delete_marker, last_modified_ms, size, etag, "
         "storage_class, checksum_algorithm, checksum_value, checksum_type, headers, segments, parts, tags, "
-        "encryption) VALUES (?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+        "encryption, seq) VALUES (?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
     s.bind_text(1, object.bucket).bind_blob(2, object.key).bind_text(3, object.version_id);
     s.bind_int(4, object.delete_marker ? 1 : 0).bind_int(5, object.last_modified_ms);
     s.bind_int(6, static_cast<int64_t>(object.size)).bind_text(7, object.etag).bind_text(8, object.storage_class);
@@ -592,7 +610,7 @@ class SqliteMetadata final : public Metadata {
     s.bind_blob_or_null(13, sqlite::encode_segments(object.segments));
     s.bind_blob_or_null(14, sqlite::encode_parts(object.parts));
     s.bind_blob_or_null(15, sqlite::encode_tags(object.tags));
-    s.bind_text_or_null(16, object.encryption);
+    s.bind_text_or_null(16, object.encryption).bind_int(17, current_seq ? *current_seq + 1 : 1);
     if (!s.run()) throw Unavailable("sqlite: put_object: constraint failed");
     return out;
   }

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -160,18 +161,29 @@ TEST_F(SqliteMetadataTest, UnopenablePathIsUnavailable) {
   EXPECT_THROW(make_sqlite_metadata((dir_ / "no" / "such" / "dir" / "meta.db").string()), Unavailable);
 }
 
+/// User + system CPU seconds used by this process so far.
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
 // Not a pass/fail test: prints the put_object rate. Run with --gtest_also_run_disabled_tests.
 TEST_F(SqliteMetadataTest, DISABLED_PutObjectRate) {
   auto db = make_sqlite_metadata(path_);
   db->create_bucket(bucket());
   constexpr int kPuts = 20000;
+  double cpu_start = cpu_seconds();
   auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < kPuts; ++i) db->put_object(object("dir/key-" + std::to_string(i)), {});
   double put_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double put_cpu_s = cpu_seconds() - cpu_start;
   start = std::chrono::steady_clock::now();
   for (int i = 0; i < kPuts; ++i) db->put_object(object("dir/key-" + std::to_string(i)), {});
   double overwrite_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   start = std::chrono::steady_clock::now();
+  double list_cpu_start = cpu_seconds();
   size_t listed = 0;
   std::string after;
   for (;;) {
@@ -181,6 +193,8 @@ TEST_F(SqliteMetadataTest, DISABLED_PutObjectRate) {
     after = page.back().key;
   }
   double list_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("list: %.2f us CPU per key\n", (cpu_seconds() - list_cpu_start) * 1e6 / static_cast<double>(listed));
+  std::printf("new puts: %.1f us CPU each\n", put_cpu_s * 1e6 / kPuts);
   std::printf("new puts: %.0f/s (%.1f us each); overwrites: %.0f/s (%.1f us each); list %zu keys in %.1f ms\n",
               kPuts / put_s, put_s * 1e6 / kPuts, kPuts / overwrite_s, overwrite_s * 1e6 / kPuts, listed,
               list_s * 1e3);
