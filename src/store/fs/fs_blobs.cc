@@ -183,9 +183,12 @@ class FsBlobs final : public Blobs {
  public:
   explicit FsBlobs(fs::path root) : root_(std::move(root)) {
     std::error_code ec;
-    fs::create_directories(root_ / "tmp", ec);
-    if (!ec) fs::create_directories(root_ / "blobs", ec);
+    bool created_root = fs::create_directories(root_, ec);
     if (ec) throw Unavailable("blob store: create " + root_.string() + ": " + ec.message());
+    make_dir(root_ / "tmp");
+    // blobs/ must be durable before the first commit relies on entries below it.
+    if (make_dir(root_ / "blobs")) fsync_dir(root_);
+    if (created_root) fsync_dir(fs::absolute(root_).parent_path());
   }
 
   std::unique_ptr<BlobWriter> create() override {

@@ -118,6 +118,41 @@ TEST_F(SqliteMetadataTest, AcknowledgedPutsSurviveKill9) {
   EXPECT_EQ(db->put_object(object("after"), {}).status, PutStatus::kStored);
 }
 
+TEST_F(SqliteMetadataTest, SecondProcessCannotOpenTheSameDatabase) {
+  // A second server on the same data dir would sweep the first one's in-flight blobs; it must fail to start.
+  // Fork before this process touches SQLite, so the child inherits no lock state.
+  int go[2];
+  ASSERT_EQ(pipe(go), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    close(go[1]);
+    char c;
+    if (read(go[0], &c, 1) != 1) _exit(9);
+    try {
+      auto other = make_sqlite_metadata(path_);
+      other->list_buckets();
+      _exit(0);
+    } catch (const Unavailable&) {
+      _exit(7);
+    } catch (...) {
+      _exit(8);
+    }
+  }
+  close(go[0]);
+  auto db = make_sqlite_metadata(path_);
+  ASSERT_EQ(db->create_bucket(bucket()), CreateOutcome::kCreated);
+  ASSERT_EQ(write(go[1], "x", 1), 1);
+  close(go[1]);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 7);
+  // Connections within this process still share it.
+  auto same_process = make_sqlite_metadata(path_);
+  EXPECT_TRUE(same_process->find_bucket("b"));
+}
+
 TEST_F(SqliteMetadataTest, DataPersistsAcrossReopen) {
   {
     auto db = make_sqlite_metadata(path_);
