@@ -51,15 +51,39 @@ Gf2Matrix zero_byte_operator(uint64_t poly, int width) {
   return gf2_square(four, width);
 }
 
-// Feeds `len` zero bytes through the register value `crc`: O(width^2 log len).
-uint64_t shift_zeros(uint64_t crc, uint64_t len, uint64_t poly, int width) {
-  Gf2Matrix op = zero_byte_operator(poly, width);
-  while (len != 0) {
-    if (len & 1) crc = gf2_times(op, crc);
-    len >>= 1;
-    if (len != 0) op = gf2_square(op, width);
+// Polynomial arithmetic modulo the CRC polynomial in the reflected representation, where x^0 is the top bit
+// (the method of zlib's crc32_combine): a*b mod p in `width` iterations.
+uint64_t mult_mod_p(uint64_t a, uint64_t b, uint64_t poly, int width) {
+  uint64_t m = uint64_t(1) << (width - 1);
+  uint64_t p = 0;
+  while (true) {
+    if (a & m) {
+      p ^= b;
+      if ((a & (m - 1)) == 0) break;
+    }
+    m >>= 1;
+    b = (b & 1) ? (b >> 1) ^ poly : b >> 1;
   }
-  return crc;
+  return p;
+}
+
+// x^(2^k) mod p for k = 0..66, enough for 8 * (any 64-bit byte count).
+struct PowerTable {
+  std::array<uint64_t, 67> x2n;
+  PowerTable(uint64_t poly, int width) {
+    uint64_t p = uint64_t(1) << (width - 2);  // x^1
+    x2n[0] = p;
+    for (size_t k = 1; k < x2n.size(); ++k) x2n[k] = p = mult_mod_p(p, p, poly, width);
+  }
+};
+
+// crc * x^(8 * len) mod p: feeds `len` zero bytes through the register value `crc`.
+uint64_t shift_zeros(uint64_t crc, uint64_t len, uint64_t poly, int width, const PowerTable& table) {
+  uint64_t p = uint64_t(1) << (width - 1);  // x^0
+  for (size_t k = 3; len != 0; len >>= 1, ++k) {
+    if (len & 1) p = mult_mod_p(table.x2n[k], p, poly, width);
+  }
+  return mult_mod_p(p, crc, poly, width);
 }
 
 // ---- table-driven (slicing-by-8) software CRCs -------------------------------------------------------------
@@ -337,8 +361,14 @@ std::string combine_crc(ChecksumAlgorithm algorithm, std::string_view crc_a, std
                   : algorithm == ChecksumAlgorithm::kCRC32C ? kCrc32cPoly
                                                             : kCrc64NvmePoly;
   int width = int(size * 8);
+  static const PowerTable kCrc32Powers(kCrc32Poly, 32);
+  static const PowerTable kCrc32cPowers(kCrc32cPoly, 32);
+  static const PowerTable kCrc64Powers(kCrc64NvmePoly, 64);
+  const PowerTable& powers = algorithm == ChecksumAlgorithm::kCRC32    ? kCrc32Powers
+                             : algorithm == ChecksumAlgorithm::kCRC32C ? kCrc32cPowers
+                                                                       : kCrc64Powers;
   // With init == xorout == all ones, crc(A||B) = zeros_shift(crc(A), len(B)) ^ crc(B).
-  uint64_t combined = shift_zeros(from_be_bytes(crc_a), len_b, poly, width) ^ from_be_bytes(crc_b);
+  uint64_t combined = shift_zeros(from_be_bytes(crc_a), len_b, poly, width, powers) ^ from_be_bytes(crc_b);
   return be_bytes(combined, int(size));
 }
 

@@ -92,6 +92,20 @@ TEST(ChecksumTest, CombineAllCrcs) {
   EXPECT_EQ(acc, digest_of(alg, data));
 }
 
+TEST(ChecksumTest, CombineLongZeroRunsAndHugeLengths) {
+  std::string a = random_bytes(100, 4);
+  std::string zeros(3 << 20, '\0');
+  for (auto alg : {ChecksumAlgorithm::kCRC32, ChecksumAlgorithm::kCRC32C, ChecksumAlgorithm::kCRC64NVME}) {
+    EXPECT_EQ(combine_crc(alg, digest_of(alg, a), digest_of(alg, zeros), zeros.size()), digest_of(alg, a + zeros));
+    // Associativity at lengths far beyond what can be hashed here (multipart objects of terabytes).
+    std::string x = digest_of(alg, "x"), y = digest_of(alg, "y"), z = digest_of(alg, "z");
+    uint64_t ly = (uint64_t(5) << 40) + 12345, lz = (uint64_t(1) << 62) + 7;
+    EXPECT_EQ(combine_crc(alg, combine_crc(alg, x, y, ly), z, lz),
+              combine_crc(alg, x, combine_crc(alg, y, z, lz), ly + lz))
+        << checksum_name(alg);
+  }
+}
+
 TEST(ChecksumTest, CombineRejectsBadInput) {
   EXPECT_EQ(combine_crc(ChecksumAlgorithm::kSHA256, std::string(32, 'a'), std::string(32, 'b'), 1), "");
   EXPECT_EQ(combine_crc(ChecksumAlgorithm::kCRC32, "abc", "abcd", 1), "");
