@@ -253,10 +253,14 @@ bool Connection<Stream>::serve_one() {
   req.method = sv(msg.method_string());
   req.target = sv(msg.target());
   bool too_long = req.target.size() > opt_.max_header_line;
+  size_t fields_total = 0;
   for (const auto& field : msg) {
-    if (field.name_string().size() + field.value().size() + 2 > opt_.max_header_line) too_long = true;
+    size_t line = field.name_string().size() + field.value().size() + 4;  // "name: value\r\n"
+    fields_total += line;
+    if (line > opt_.max_header_line) too_long = true;
     req.headers.add(sv(field.name_string()), sv(field.value()));
   }
+  if (fields_total > opt_.max_header_fields) too_long = true;
   if (too_long) {
     write_error(core::AwsError(core::kRequestHeaderSectionTooLarge,
                                "Your request header section exceeds the maximum allowed size."),

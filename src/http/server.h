@@ -5,7 +5,8 @@
 // Beast loop, so handlers may block on disk and database I/O without stalling other connections. Limits,
 // timeouts and shutdown live here, at the edge:
 //   - at most `max_connections` connections; beyond that a new connection gets 503 SlowDown and is closed;
-//   - headers: one line over `max_header_line` bytes or a section over `max_header_section` bytes
+//   - headers: one line over `max_header_line` bytes, the header lines together over `max_header_fields` bytes
+//     (S3 allows 8 KiB) or the section with the request line over `max_header_section` bytes
 //     → 400 RequestHeaderSectionTooLarge, connection closed;
 //   - the header section must arrive within `header_timeout` (slowloris protection); an idle keep-alive
 //     connection is closed after `idle_timeout`; a body that stalls for `body_stall_timeout` makes
@@ -45,8 +46,9 @@ struct ServerOptions {
   std::chrono::milliseconds header_timeout{30'000};      // TLS handshake + whole header section
   std::chrono::milliseconds body_stall_timeout{30'000};  // no body byte for this long → RequestTimeout
   std::chrono::milliseconds send_timeout{60'000};        // peer takes no response byte for this long → close
-  size_t max_header_line = 8 * 1024;
-  size_t max_header_section = 64 * 1024;
+  size_t max_header_line = 8 * 1024;      // one header line, and the request target
+  size_t max_header_fields = 8 * 1024;    // all header lines together, as S3 limits them
+  size_t max_header_section = 64 * 1024;  // hard limit while reading (request line + headers)
   size_t drain_limit = 1024 * 1024;  // unread request body discarded to keep the connection alive
   std::chrono::milliseconds shutdown_grace{30'000};
   std::optional<TlsOptions> tls;

@@ -253,6 +253,25 @@ TEST_F(ServerTest, OversizedHeaderSectionIsRejected) {
   EXPECT_EQ(res.body(), "<Code>RequestHeaderSectionTooLarge</Code>");
 }
 
+TEST_F(ServerTest, ManyMediumHeadersOverTheFieldLimitAreRejected) {
+  start();
+  Client c(server_->port());
+  std::string headers;
+  for (int i = 0; i < 100; ++i) headers += "X-H" + std::to_string(i) + ": " + std::string(100, 'v') + "\r\n";
+  c.send("GET /x HTTP/1.1\r\nHost: a\r\n" + headers + "\r\n");
+  auto res = c.recv();
+  EXPECT_EQ(res.result_int(), 400);
+  EXPECT_EQ(res.body(), "<Code>RequestHeaderSectionTooLarge</Code>");
+}
+
+TEST_F(ServerTest, HeadersJustUnderTheLimitsAreAccepted) {
+  start();
+  Client c(server_->port());
+  c.send("GET /" + std::string(4000, 'k') + " HTTP/1.1\r\nHost: a\r\nX-A: " + std::string(7000, 'a') +
+         "\r\n\r\n");
+  EXPECT_EQ(c.recv().body(), "hello");
+}
+
 TEST_F(ServerTest, MalformedRequestGets400) {
   start();
   Client c(server_->port());
