@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export AWS_EC2_METADATA_DISABLED=true
+# ccache (picked up by CMake when installed): relative paths, so a fresh clone elsewhere still hits the cache
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
 JOBS="${JOBS:-2}"
 bash scripts/deps.sh --test
 npm ci --prefix tests/e2e/js --no-audit --no-fund
