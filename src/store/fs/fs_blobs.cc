@@ -4,7 +4,6 @@
 // characters (128 random bits); any other id is rejected before it can name a path, so nothing outside `root`
 // is ever touched.
 #include <fcntl.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "crypto/hash.h"
 #include "store/blobs.h"
 
 namespace podbucket::store {
@@ -28,23 +28,21 @@ constexpr size_t kBufferSize = 1 << 20;  // userspace write buffer, bytes
   throw Unavailable("blob store: " + what + ": " + std::strerror(error));
 }
 
-/// A fresh random blob id. getrandom(2) draws from the kernel CSPRNG, like crypto::SecureRandom.
+/// A fresh random blob id: 128 bits from crypto::SecureRandom (OpenSSL's CSPRNG), as lower-case hex.
 std::string random_id() {
-  unsigned char raw[kIdBytes];
-  size_t got = 0;
-  while (got < sizeof raw) {
-    ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("getrandom", errno);
-    }
-    got += static_cast<size_t>(n);
+  static crypto::SecureRandom random;
+  std::string raw;
+  try {
+    raw = random.bytes(kIdBytes);
+  } catch (const std::exception& e) {
+    throw Unavailable(std::string("blob store: random id: ") + e.what());
   }
   static constexpr char kHex[] = "0123456789abcdef";
   std::string id(kIdLength, '0');
   for (size_t i = 0; i < kIdBytes; ++i) {
-    id[2 * i] = kHex[raw[i] >> 4];
-    id[2 * i + 1] = kHex[raw[i] & 0xf];
+    auto byte = static_cast<unsigned char>(raw[i]);
+    id[2 * i] = kHex[byte >> 4];
+    id[2 * i + 1] = kHex[byte & 0xf];
   }
   return id;
 }
