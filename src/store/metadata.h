@@ -32,7 +32,7 @@ struct PutOptions {
   /// marker (S3 `If-None-Match: *`).
   bool if_none_match_star = false;
   /// If set, the write succeeds only when the current version exists, is not a delete marker, and has this ETag
-  /// (S3 conditional `If-Match` on PUT).
+  /// (S3 conditional `If-Match` on PUT). Surrounding quotes are optional; "*" matches any ETag.
   std::optional<std::string> if_match_etag;
 };
 
@@ -55,7 +55,8 @@ struct ObjectListQuery {
 
 /// Paging for ListObjectVersions: all versions and delete markers, key ascending, newest first within a key,
 /// starting strictly after (`key_marker`, `version_id_marker`). An empty version_id_marker with a key_marker
-/// starts after every version of key_marker.
+/// starts after every version of key_marker. A version_id_marker that no longer exists restarts key_marker at
+/// its newest version.
 struct VersionListQuery {
   std::string prefix;
   std::string key_marker;
@@ -63,7 +64,8 @@ struct VersionListQuery {
   size_t limit = 1000;
 };
 
-/// Paging for ListMultipartUploads: key ascending, then initiation order; strictly after the markers.
+/// Paging for ListMultipartUploads: key ascending, then initiation order; strictly after the markers. An empty
+/// upload_id_marker skips every upload of key_marker; one that no longer exists restarts key_marker.
 struct UploadListQuery {
   std::string prefix;
   std::string key_marker;
@@ -111,6 +113,7 @@ class Metadata {
   virtual std::vector<ObjectRecord> list_versions(std::string_view bucket, const VersionListQuery& query) = 0;
 
   // Multipart uploads.
+  /// Throws Unavailable if the bucket does not exist (a lost race with DeleteBucket) or upload_id is taken.
   virtual void create_upload(const UploadRecord& upload) = 0;
   virtual std::optional<UploadRecord> find_upload(std::string_view bucket, std::string_view key,
                                                   std::string_view upload_id) = 0;
@@ -143,7 +146,9 @@ class Metadata {
 
 /// The in-memory backend (tests, `--ephemeral`).
 std::unique_ptr<Metadata> make_memory_metadata();
-/// The SQLite backend in WAL mode at `path` (created if missing, schema migrated). Throws Unavailable.
+/// The SQLite backend in WAL mode at `path` (created if missing, schema migrated). Throws Unavailable. Only one
+/// process may have the database open (any number of backends within that process may share it); another process
+/// gets Unavailable after a 5 s busy timeout.
 std::unique_ptr<Metadata> make_sqlite_metadata(const std::string& path);
 
 }  // namespace podbucket::store

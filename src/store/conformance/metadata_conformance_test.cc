@@ -507,6 +507,22 @@ TEST_P(MetadataConformance, ListVersionsOrderAndMarkers) {
   EXPECT_EQ(walked, all);
 }
 
+TEST_P(MetadataConformance, VanishedVersionMarkerRestartsTheKey) {
+  for (auto v : {"v1", "v2", "v3"}) ASSERT_EQ(put(object("k", v), Versioning::kEnabled), PutStatus::kStored);
+  ASSERT_EQ(put(object("l", "w1"), Versioning::kEnabled), PutStatus::kStored);
+  ASSERT_TRUE(db_->delete_object_version("b", "k", "v2"));
+  EXPECT_EQ(key_versions(db_->list_versions("b", {"", "k", "v2", 10})), (Strings{"k@v3*", "k@v1", "l@w1*"}));
+}
+
+TEST_P(MetadataConformance, IfMatchStarNeedsALiveCurrentVersion) {
+  PutOptions options;
+  options.if_match_etag = "*";
+  EXPECT_EQ(db_->put_object(object("k"), options).status, PutStatus::kPreconditionFailed);
+  ASSERT_EQ(put(object("k", "null", "\"1\"")), PutStatus::kStored);
+  EXPECT_EQ(db_->put_object(object("k", "null", "\"2\""), options).status, PutStatus::kStored);
+  EXPECT_EQ(db_->find_object("b", "k")->etag, "\"2\"");
+}
+
 // ---------- multipart uploads ----------
 
 TEST_P(MetadataConformance, UploadRoundTrip) {
@@ -601,6 +617,16 @@ TEST_P(MetadataConformance, ListUploadsPaging) {
     q.upload_id_marker = page[0].upload_id;
   }
   EXPECT_EQ(walked, (Strings{"a@u-a1", "b@u-b1", "b@u-b0", "c/x@u-c1", "k@u-other"}));
+}
+
+TEST_P(MetadataConformance, VanishedUploadMarkerRestartsTheKey) {
+  db_->create_upload(upload("k", "u1"));
+  db_->create_upload(upload("k", "u2"));
+  db_->create_upload(upload("l", "u3"));
+  ASSERT_TRUE(db_->abort_upload("u1"));
+  Strings ids;
+  for (const auto& u : db_->list_uploads("b", {"", "k", "u1", 10})) ids.push_back(u.upload_id);
+  EXPECT_EQ(ids, (Strings{"u2", "u3"}));
 }
 
 TEST_P(MetadataConformance, CompleteUploadIsAtomic) {
