@@ -55,31 +55,41 @@ std::string sha256(std::string_view data) { return detail::digest(detail::Digest
 std::string md5(std::string_view data) { return detail::digest(detail::DigestKind::kMd5, data); }
 std::string sha1(std::string_view data) { return detail::digest(detail::DigestKind::kSha1, data); }
 
-std::string hmac_sha256(std::string_view key, std::string_view data) {
-  // RFC 2104 over the prefetched SHA-256: H((K ^ opad) || H((K ^ ipad) || m)). Cheaper than OpenSSL 3's
-  // EVP_MAC fetch per call, and SigV4 computes several HMACs per request.
-  constexpr size_t kBlock = 64;
+namespace {
+
+// RFC 2104 over a prefetched digest: H((K ^ opad) || H((K ^ ipad) || m)). Cheaper than OpenSSL 3's EVP_MAC fetch
+// per call, and SigV4 computes several HMACs per request.
+std::string hmac(detail::DigestKind kind, std::string_view key, std::string_view data) {
+  constexpr size_t kBlock = 64;  // SHA-1 and SHA-256
   unsigned char k[kBlock] = {};
   if (key.size() > kBlock) {
-    std::string hk = sha256(key);
+    std::string hk = detail::digest(kind, key);
     std::memcpy(k, hk.data(), hk.size());
   } else {
     std::memcpy(k, key.data(), key.size());
   }
   unsigned char pad[kBlock];
   for (size_t i = 0; i < kBlock; ++i) pad[i] = k[i] ^ 0x36;
-  detail::EvpHasher inner(detail::DigestKind::kSha256);
+  detail::EvpHasher inner(kind);
   inner.update(reinterpret_cast<const char*>(pad), kBlock);
   inner.update(data.data(), data.size());
   std::string ih = inner.finish();
   for (size_t i = 0; i < kBlock; ++i) pad[i] = k[i] ^ 0x5c;
-  detail::EvpHasher outer(detail::DigestKind::kSha256);
+  detail::EvpHasher outer(kind);
   outer.update(reinterpret_cast<const char*>(pad), kBlock);
   outer.update(ih.data(), ih.size());
   OPENSSL_cleanse(k, sizeof k);
   OPENSSL_cleanse(pad, sizeof pad);
   return outer.finish();
 }
+
+}  // namespace
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+  return hmac(detail::DigestKind::kSha256, key, data);
+}
+
+std::string hmac_sha1(std::string_view key, std::string_view data) { return hmac(detail::DigestKind::kSha1, key, data); }
 
 bool constant_time_equals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

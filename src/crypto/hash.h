@@ -14,6 +14,8 @@ namespace podbucket::crypto {
 std::string sha256(std::string_view data);
 /// Raw 32-byte HMAC-SHA256.
 std::string hmac_sha256(std::string_view key, std::string_view data);
+/// Raw 20-byte HMAC-SHA1 (only for S3 Signature Version 2).
+std::string hmac_sha1(std::string_view key, std::string_view data);
 /// Raw 16-byte MD5 digest.
 std::string md5(std::string_view data);
 /// Raw 20-byte SHA-1 digest (only for the S3 x-amz-checksum-sha1 checksum).

@@ -32,6 +32,12 @@ TEST(HashTest, HmacSha256Rfc4231) {
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 }
 
+// RFC 2202 test cases 1 and 2.
+TEST(HashTest, HmacSha1Rfc2202) {
+  EXPECT_EQ(hex_encode(hmac_sha1(std::string(20, '\x0b'), "Hi There")), "b617318655057264e28bc0b6fb378c8ef146be00");
+  EXPECT_EQ(hex_encode(hmac_sha1("Jefe", "what do ya want for nothing?")), "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+}
+
 TEST(HashTest, IncrementalMatchesOneShot) {
   std::string data;
   for (int i = 0; i < 10000; ++i) data += char(i * 7);

@@ -58,7 +58,21 @@ core::Result<std::optional<ParsedAuth>> parse_header_auth(std::string_view heade
   header = core::trim(header);
   size_t sp = header.find_first_of(" \t");
   std::string_view scheme = header.substr(0, sp);
-  if (scheme == "AWS") return unsupported_mechanism();  // SigV2 "AWS AKID:signature"
+  if (scheme == "AWS") {  // SigV2 "AWS AKID:signature"
+    std::string_view cred = sp == std::string_view::npos ? std::string_view() : core::trim(header.substr(sp + 1));
+    size_t colon = cred.rfind(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == cred.size()) {
+      return core::AwsError(core::kInvalidArgument, "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature")
+          .with_field("ArgumentName", "Authorization")
+          .with_field("ArgumentValue", std::string(header));
+    }
+    ParsedAuth auth;
+    auth.v2 = true;
+    auth.scope.access_key_id = std::string(cred.substr(0, colon));
+    auth.scope.service = "s3";
+    auth.signature = std::string(cred.substr(colon + 1));
+    return std::optional<ParsedAuth>(std::move(auth));
+  }
   if (scheme != kAlgorithm) {
     return core::AwsError(core::kInvalidArgument, "Unsupported Authorization Type")
         .with_field("ArgumentName", "Authorization")
@@ -173,7 +187,8 @@ std::optional<std::string> query_param(std::string_view raw_query, std::string_v
 core::Result<std::optional<ParsedAuth>> parse_auth(const http::Request& req) {
   auto header = req.headers.get("Authorization");
   bool presigned = query_param(req.raw_query, "X-Amz-Algorithm") || query_param(req.raw_query, "X-Amz-Credential") ||
-                   query_param(req.raw_query, "X-Amz-Signature");
+                   query_param(req.raw_query, "X-Amz-Signature") ||
+                   (query_param(req.raw_query, "AWSAccessKeyId") && query_param(req.raw_query, "Signature"));
   if (header && presigned) {
     return core::AwsError(core::kInvalidArgument,
                           "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature "
@@ -182,9 +197,30 @@ core::Result<std::optional<ParsedAuth>> parse_auth(const http::Request& req) {
         .with_field("ArgumentValue", std::string(*header));
   }
   if (header) return parse_header_auth(*header);
-  if (presigned) return parse_query_auth(req.raw_query);
-  if (query_param(req.raw_query, "AWSAccessKeyId") && query_param(req.raw_query, "Signature")) {
-    return unsupported_mechanism();  // SigV2 presigned URL
+  if (presigned && !query_param(req.raw_query, "AWSAccessKeyId")) return parse_query_auth(req.raw_query);
+  auto v2_key = query_param(req.raw_query, "AWSAccessKeyId");
+  auto v2_signature = query_param(req.raw_query, "Signature");
+  if (v2_key && v2_signature) {  // SigV2 presigned URL
+    auto expires = query_param(req.raw_query, "Expires");
+    if (!expires) {
+      return core::AwsError(core::kAccessDenied,
+                            "Query-string authentication requires the Signature, Expires and AWSAccessKeyId "
+                            "parameters");
+    }
+    int64_t seconds = 0;
+    auto [ptr, ec] = std::from_chars(expires->data(), expires->data() + expires->size(), seconds);
+    if (ec != std::errc() || ptr != expires->data() + expires->size()) {
+      return core::AwsError(core::kAccessDenied, "Invalid date (should be seconds since epoch): " + *expires);
+    }
+    ParsedAuth auth;
+    auth.v2 = true;
+    auth.v2_expires = seconds;
+    auth.scope.access_key_id = std::move(*v2_key);
+    auth.scope.service = "s3";
+    auth.scope.presigned = true;
+    auth.signature = std::move(*v2_signature);
+    if (auto token = query_param(req.raw_query, "x-amz-security-token")) auth.security_token = std::move(*token);
+    return std::optional<ParsedAuth>(std::move(auth));
   }
   return std::optional<ParsedAuth>();
 }

@@ -23,11 +23,14 @@ struct ParsedAuth {
   std::string amz_date;                     // X-Amz-Date, validated "YYYYMMDDTHHMMSSZ"
   int64_t expires_seconds = 0;              // X-Amz-Expires, 1..604800
   std::string security_token;               // X-Amz-Security-Token, decoded
+  // S3 Signature Version 2 ("AWS AKID:signature" header, or AWSAccessKeyId/Signature/Expires query):
+  bool v2 = false;                          // scope has only access_key_id and service "s3"
+  int64_t v2_expires = 0;                   // query form: Expires, seconds since the epoch
 };
 
 /// Parses the request's auth data. nullopt if the request carries none (anonymous).
-/// Errors: InvalidArgument (both forms, or an unknown Authorization scheme), InvalidRequest (SigV2),
-/// AuthorizationHeaderMalformed, AuthorizationQueryParametersError.
+/// Errors: InvalidArgument (both forms, or an unknown Authorization scheme), AuthorizationHeaderMalformed,
+/// AuthorizationQueryParametersError, AccessDenied (SigV2 Expires not a number).
 core::Result<std::optional<ParsedAuth>> parse_auth(const http::Request& req);
 
 /// The first decoded value of query parameter `name` (case-sensitive) in a raw query, or nullopt.

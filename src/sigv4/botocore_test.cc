@@ -43,7 +43,7 @@ std::vector<nlohmann::json> botocore_requests() {
 TEST(BotocoreTest, RealSignerRequestsVerify) {
   auto requests = botocore_requests();
   if (requests.empty()) GTEST_SKIP() << "no /usr/bin/python3 with botocore";
-  EXPECT_GE(requests.size(), 12u);
+  EXPECT_GE(requests.size(), 16u);
   core::SystemClock clock;
   auto lookup = testing::single_key(kAkid, kSecret, kToken);
   for (const auto& j : requests) {

@@ -158,6 +158,49 @@ INSTANTIATE_TEST_SUITE_P(Docs, S3ExampleTest,
                            return n;
                          });
 
+// --- the S3 Signature Version 2 examples ---
+
+class S3V2ExampleTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(S3V2ExampleTest, Verifies) {
+  core::FakeClock clock(*core::parse_http_date("Tue, 27 Mar 2007 19:36:42 GMT"));
+  auto t = parse_http(read_file(fs::path(fixtures_dir()) / "s3v2" / GetParam()));
+  auto scope = peek_scope(t.req);
+  ASSERT_TRUE(scope && scope->has_value());
+  EXPECT_EQ((*scope)->service, "s3");
+  EXPECT_EQ((*scope)->access_key_id, kS3Akid);
+  auto v = verify(t.req, single_key(kS3Akid, kS3Secret), clock, "us-east-1");
+  ASSERT_TRUE(v) << v.error().code() << " " << v.error().message();
+  EXPECT_FALSE(v->principal.anonymous);
+  auto wrong = verify(t.req, single_key(kS3Akid, "other"), clock);
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().code(), "SignatureDoesNotMatch");
+  EXPECT_EQ(wrong.error().fields()[0].first, "AWSAccessKeyId");
+}
+
+INSTANTIATE_TEST_SUITE_P(Docs, S3V2ExampleTest,
+                         ::testing::Values("get-object-virtual-host.txt", "get-object-path-style.txt",
+                                           "presigned-get.txt"),
+                         [](const auto& info) {
+                           std::string n = info.param.substr(0, info.param.find('.'));
+                           std::replace(n.begin(), n.end(), '-', '_');
+                           return n;
+                         });
+
+TEST(S3V2Example, SkewAndExpiry) {
+  auto t = parse_http(read_file(fs::path(fixtures_dir()) / "s3v2" / "get-object-path-style.txt"));
+  core::FakeClock late(*core::parse_http_date("Tue, 27 Mar 2007 19:52:00 GMT"));
+  auto v = verify(t.req, single_key(kS3Akid, kS3Secret), late);
+  ASSERT_FALSE(v);
+  EXPECT_EQ(v.error().code(), "RequestTimeTooSkewed");
+  auto p = parse_http(read_file(fs::path(fixtures_dir()) / "s3v2" / "presigned-get.txt"));
+  core::FakeClock after(core::from_unix_seconds(1175139621));
+  auto e = verify(p.req, single_key(kS3Akid, kS3Secret), after);
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().code(), "AccessDenied");
+  EXPECT_EQ(e.error().message(), "Request has expired");
+}
+
 TEST(S3Example, PresignedUrlExpiresAfterADay) {
   core::FakeClock clock(kS3DocTime + std::chrono::seconds(86401));
   auto t = parse_http(read_file(fs::path(fixtures_dir()) / "s3" / "presigned-get.txt"));

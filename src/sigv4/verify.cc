@@ -12,6 +12,7 @@
 #include "sigv4/chunked.h"
 #include "sigv4/errors.h"
 #include "sigv4/key_cache.h"
+#include "sigv4/sigv2.h"
 
 namespace podbucket::sigv4 {
 namespace {
@@ -120,6 +121,7 @@ core::Result<Verified> verify(http::Request& req, const KeyLookup& lookup, const
     return anonymous;
   }
   ParsedAuth& auth = **parsed;
+  if (auth.v2) return verify_v2(req, auth, lookup, clock);
   const Scope& scope = auth.scope;
   const bool s3 = scope.service == "s3";
   const bool presigned = scope.presigned;

@@ -25,7 +25,9 @@ struct Scope {
 /// Reads the credential scope from the Authorization header or the X-Amz-Credential query parameter WITHOUT
 /// verifying. Returns nullopt for an unsigned (anonymous) request; AuthorizationHeaderMalformed /
 /// AuthorizationQueryParametersError when the auth data is present but malformed, InvalidArgument when both
-/// forms are present, InvalidRequest for SigV2 / other algorithms. Used by the api layer to route by service.
+/// forms are present or the scheme is unknown. Used by the api layer to route by service.
+/// S3 Signature Version 2 ("AWS AKID:sig" header, AWSAccessKeyId/Signature/Expires query) yields a scope with
+/// service "s3", the access key id, and empty date and region.
 core::Result<std::optional<Scope>> peek_scope(const http::Request& req);
 
 /// What the server knows about an access key.
@@ -52,7 +54,8 @@ struct Verified {
   std::unique_ptr<http::BodySource> body;
 };
 
-/// Verifies a signed request (header or presigned query form) of any service. Never throws for bad input.
+/// Verifies a signed request (header or presigned query form) of any service, or an S3 SigV2 request (HMAC-SHA1;
+/// boto3 1.26 presigns with it by default). Never throws for bad input.
 ///
 /// Accepts any region in the scope. On success and for aws-chunked payloads it also sets req.content_length to
 /// x-amz-decoded-content-length (nullopt when absent) and drops "aws-chunked" from Content-Encoding; when the

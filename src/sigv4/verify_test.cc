@@ -291,7 +291,8 @@ TEST(VerifyTest, MalformedAuthorizationHeaders) {
   EXPECT_EQ(with_auth("AWS4-HMAC-SHA256"), "AuthorizationHeaderMalformed");
   EXPECT_EQ(with_auth("Bearer abc"), "InvalidArgument");
   EXPECT_EQ(with_auth(""), "InvalidArgument");
-  EXPECT_EQ(with_auth("AWS AKIDEXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg="), "InvalidRequest");  // SigV2
+  EXPECT_EQ(with_auth("AWS AKIDEXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg="), "InvalidAccessKeyId");  // SigV2, unknown key
+  EXPECT_EQ(with_auth("AWS AKIDEXAMPLE"), "InvalidArgument");
 }
 
 TEST(VerifyTest, BothAuthForms) {
@@ -354,7 +355,11 @@ TEST(VerifyTest, PresignedParameterErrors) {
   EXPECT_EQ(with_query(bad_alg), "AuthorizationQueryParametersError: X-Amz-Algorithm only supports "
                                  "\"AWS4-HMAC-SHA256\"");
   EXPECT_EQ(with_query(base + "&X-Amz-Expires=60").substr(0, 21), "SignatureDoesNotMatch");
-  EXPECT_EQ(with_query("AWSAccessKeyId=AKID&Signature=abc&Expires=1700000000").substr(0, 14), "InvalidRequest");
+  EXPECT_EQ(with_query("AWSAccessKeyId=AKID&Signature=abc&Expires=1700000000"),
+            "AccessDenied: Request has expired");  // SigV2
+  EXPECT_EQ(with_query("AWSAccessKeyId=AKID&Signature=abc&Expires=soon"),
+            "AccessDenied: Invalid date (should be seconds since epoch): soon");
+  EXPECT_EQ(with_query("AWSAccessKeyId=AKID&Signature=abc").substr(0, 12), "AccessDenied");
 }
 
 TEST(VerifyTest, SessionTokens) {
