@@ -106,7 +106,11 @@ Connection::Connection(const std::string& path) {
   try {
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
     sqlite3_extended_result_codes(db_, 1);
-    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8192;");
+    // synchronous=NORMAL in WAL mode: a commit is in the WAL (OS page cache) when it returns, so it survives a
+    // crash of the process; only a power loss or kernel crash can roll back the last commits.
+    exec(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
+        "PRAGMA cache_size=-8192; PRAGMA journal_size_limit=67108864;");
   } catch (...) {
     sqlite3_close(db_);
     throw;
