@@ -451,5 +451,51 @@ def unique_bucket(prefix):
     return f"{prefix}-{os.urandom(4).hex()}"
 
 
+KNOWN_FAILURES = Path(__file__).with_name("known_failures.txt")
+
+
+def load_known_failures(path=KNOWN_FAILURES):
+    """{"test_file.Class.test_name": reason} from known_failures.txt (one id per line, '#' starts the reason)."""
+    out = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            test_id, _, reason = line.partition("#")
+            if test_id.strip():
+                out[test_id.strip()] = reason.strip() or "known server bug"
+    return out
+
+
+def _mark_known_failures(module):
+    """Wraps each test listed in known_failures.txt: it still runs; a failure is reported as a skip that says
+    KNOWN FAILURE with the reason and the first line of the error; a pass prints a note to remove it from the list.
+    PODBUCKET_E2E_STRICT=1 turns this off."""
+    if os.environ.get("PODBUCKET_E2E_STRICT") == "1":
+        return
+    import functools
+    stem = Path(sys.argv[0]).stem
+    for test_id, reason in load_known_failures().items():
+        parts = test_id.split(".")
+        if len(parts) != 3 or parts[0] != stem:
+            continue
+        cls = getattr(module, parts[1], None)
+        orig = getattr(cls, parts[2], None) if cls else None
+        if orig is None:
+            print(f"known_failures.txt: no test {test_id}", file=sys.stderr)
+            continue
+
+        def wrapper(self, _orig=orig, _id=test_id, _reason=reason):
+            try:
+                _orig(self)
+            except unittest.SkipTest:
+                raise
+            except Exception as e:  # noqa: BLE001 -- any failure of a known-bad test becomes a visible skip
+                first = (str(e).strip().splitlines() or [type(e).__name__])[0][:300]
+                raise unittest.SkipTest(f"KNOWN FAILURE ({_reason}): {type(e).__name__}: {first}")
+            print(f"\nNOTE: {_id} passes now; remove it from tests/e2e/known_failures.txt", file=sys.stderr)
+
+        setattr(cls, parts[2], functools.wraps(orig)(wrapper))
+
+
 def main():
-    unittest.main(verbosity=2)
+    _mark_known_failures(sys.modules["__main__"])
+    unittest.main(verbosity=2, warnings="ignore")
