@@ -412,10 +412,10 @@ class RssSampler(threading.Thread):
         self.max_rss = 0
         self.hwm = 0
         self.samples = 0
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def run(self):
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             try:
                 st = self.server.proc_status()
                 self.max_rss = max(self.max_rss, st.get("VmRSS", 0))
@@ -423,10 +423,10 @@ class RssSampler(threading.Thread):
                 self.samples += 1
             except (OSError, AttributeError):
                 pass
-            self._stop.wait(self.interval)
+            self._halt.wait(self.interval)
 
     def stop(self):
-        self._stop.set()
+        self._halt.set()
         self.join()
         return self
 
