@@ -53,14 +53,11 @@ _scrub_process_env()
 
 
 def podbucket_bin():
-    """The binary under test: $PODBUCKET_BIN, else <repo>/build/podbucket, else the newest <repo>/build-*/podbucket."""
-    if os.environ.get("PODBUCKET_BIN"):
-        return os.environ["PODBUCKET_BIN"]
-    cands = [REPO / "build" / "podbucket"] + sorted(REPO.glob("build-*/podbucket"), key=lambda p: -p.stat().st_mtime)
-    for c in cands:
-        if c.exists():
-            return str(c)
-    raise unittest.SkipTest("podbucket binary not found; set PODBUCKET_BIN")
+    """The binary under test: $PODBUCKET_BIN (CTest sets it), else <repo>/build/podbucket."""
+    path = os.environ.get("PODBUCKET_BIN") or str(REPO / "build" / "podbucket")
+    if not os.path.exists(path):
+        raise unittest.SkipTest(f"podbucket binary {path} not found; build it or set PODBUCKET_BIN")
+    return path
 
 
 def free_port():
