@@ -185,7 +185,8 @@ bool Connection<Stream>::write_response(Response& res, bool head, unsigned versi
   }
   if (!res.headers.has("Date")) h.set(bhttp::field::date, core::format_http_date(core::SystemClock().now()));
   head = head || res.head;
-  uint64_t length = res.stream ? res.stream_length : res.body.size();
+  // A HEAD response describes the object it would stream: stream_length, without a stream.
+  uint64_t length = (res.stream || res.head) ? res.stream_length : res.body.size();
   bool no_body_status = res.status == 204 || res.status == 304 || (res.status >= 100 && res.status < 200);
   if (no_body_status) {
     h.erase(bhttp::field::content_length);

@@ -85,6 +85,12 @@ Response test_handler(Seen& seen, Request& req) {
     res.stream = std::make_unique<Streamed>(res.stream_length);
     return res;
   }
+  if (req.path.rfind("/described/", 0) == 0) {
+    // What HeadObject returns: the object's size in stream_length, no stream.
+    res.head = true;
+    res.stream_length = std::stoull(req.path.substr(11));
+    return res;
+  }
   if (req.path == "/sleep") std::this_thread::sleep_for(300ms);
   if (req.path == "/throw") throw std::runtime_error("secret detail");
   res.headers.set("Content-Type", "text/plain");
@@ -337,6 +343,16 @@ TEST_F(ServerTest, HeadSendsHeadersOnly) {
   // No body bytes followed: the next response parses cleanly on the same connection.
   c.send("GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
   EXPECT_EQ(c.recv().body(), "hello");
+}
+
+// Regression: HeadObject's Content-Length was 0 because only a present stream's length was used.
+TEST_F(ServerTest, HeadOfADescribedObjectSendsItsLength) {
+  start();
+  Client c(server_->port());
+  c.send("HEAD /described/6 HTTP/1.1\r\nHost: a\r\n\r\n");
+  auto res = c.recv(/*head=*/true);
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_EQ(res[bhttp::field::content_length], "6");
 }
 
 TEST_F(ServerTest, StreamedResponseHasExactLength) {
