@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
+#include <filesystem>
 #include <string>
 
 #include "core/encoding.h"
@@ -285,6 +288,57 @@ TEST(IngestBody, LargeBodyAcrossChunks) {
   ASSERT_TRUE(r) << r.error().message();
   EXPECT_EQ(r->md5_hex, core::hex_encode(crypto::md5(data)));
   EXPECT_EQ(f.blobs.content(r->blob_id), data);
+}
+
+/// Regular files under `root` (temp and committed blobs).
+size_t files_under(const std::filesystem::path& root) {
+  size_t n = 0;
+  for (auto& e : std::filesystem::recursive_directory_iterator(root))
+    if (e.is_regular_file()) ++n;
+  return n;
+}
+
+TEST(IngestBody, FsBlobsKeepNothingOnFailure) {
+  char tmpl[] = "/tmp/podbucket-body-XXXXXX";
+  std::filesystem::path dir = mkdtemp(tmpl);
+  auto blobs = store::make_fs_blobs(dir);
+  std::string data(2 * (1 << 20) + 5, 'z');
+  {
+    http::StringBodySource src(data);
+    http::Request req;
+    req.body = &src;
+    req.headers.add("x-amz-checksum-sha1", core::base64_encode(crypto::sha1("not the data")));
+    auto r = ingest_body(*blobs, req, 1ull << 30);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code(), "BadDigest");
+    EXPECT_EQ(r.error().message(), "The SHA1 you specified did not match the calculated checksum.");
+  }
+  {
+    http::StringBodySource src(data);
+    http::Request req;
+    req.body = &src;
+    auto r = ingest_body(*blobs, req, 1 << 20);  // too large, found while streaming
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code(), "EntityTooLarge");
+  }
+  EXPECT_EQ(files_under(dir), 0u);
+  {
+    http::StringBodySource src(data);
+    http::Request req;
+    req.body = &src;
+    req.content_length = data.size();
+    req.headers.add("x-amz-checksum-sha1", core::base64_encode(crypto::sha1(data)));
+    auto r = ingest_body(*blobs, req, 1ull << 30);
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(files_under(dir), 1u);
+    auto back = open_segments(*blobs, {{r->blob_id, r->size}}, 1, data.size());
+    std::string out(data.size(), '\0');
+    size_t got = 0;
+    while (size_t n = back->read(out.data() + got, out.size() - got)) got += n;
+    EXPECT_EQ(got, data.size() - 1);
+    EXPECT_EQ(out.substr(0, got), data.substr(1));
+  }
+  std::filesystem::remove_all(dir);
 }
 
 std::vector<store::Segment> make_segments(MemoryBlobs& blobs, const std::vector<std::string>& parts) {
