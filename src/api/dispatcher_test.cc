@@ -45,6 +45,10 @@ class ThrowingBlobs final : public store::Blobs {
 /// Signs `req` for S3 with the header form and UNSIGNED-PAYLOAD (enough for these tests; sigv4/ has the
 /// exhaustive vectors).
 void sign(http::Request& req, core::TimePoint now, std::string_view service = "s3") {
+  auto q = req.target.find('?');
+  req.path = req.target.substr(0, q);
+  req.raw_query = q == std::string::npos ? "" : req.target.substr(q + 1);
+  if (!req.headers.has("Host")) req.headers.set("Host", "127.0.0.1:9000");
   std::string amz_date = core::format_amz_date(now);
   std::string date = amz_date.substr(0, 8);
   req.headers.set("x-amz-date", amz_date);
@@ -155,24 +159,21 @@ TEST_F(DispatcherTest, StorageFailureIs503AndBugIs500WithoutDetail) {
   ThrowingBlobs blobs;
   Dispatcher d(*meta_, blobs, clock_, random_, s3::Config{});
   d.add_key_lookup(root_key_lookup(std::string(kAccessKey), std::string(kSecret), "123456789012"));
-  auto put = [&](std::string_view target) {
+  auto put = [&](std::string_view target, std::string data) {
     http::Request req{.method = "PUT", .target = std::string(target)};
-    req.headers.set("Host", "127.0.0.1:9000");
-    auto q = req.target.find('?');
-    req.path = req.target.substr(0, q);
     sign(req, clock_.now());
-    http::StringBodySource body("data");
+    req.content_length = data.size();
+    http::StringBodySource body(std::move(data));
     req.body = &body;
-    req.content_length = 4;
     return d.handle(req);
   };
-  ASSERT_EQ(put("/b1").status, 200);
-  auto res = put("/b1/key");
+  ASSERT_EQ(put("/bkt1", "").status, 200);
+  auto res = put("/bkt1/key", "data");
   EXPECT_EQ(res.status, 503);
   EXPECT_NE(res.body.find("<Code>ServiceUnavailable</Code>"), std::string::npos);
   EXPECT_EQ(res.body.find("secret"), std::string::npos);
   blobs.mode = ThrowingBlobs::Mode::kBug;
-  res = put("/b1/key");
+  res = put("/bkt1/key", "data");
   EXPECT_EQ(res.status, 500);
   EXPECT_NE(res.body.find("<Code>InternalError</Code>"), std::string::npos);
   EXPECT_EQ(res.body.find("secret"), std::string::npos);
