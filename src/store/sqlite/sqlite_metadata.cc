@@ -2,8 +2,6 @@
 // (not necessarily a power loss). One writer connection behind a mutex does every write in a BEGIN IMMEDIATE
 // transaction; reads use a small pool of reader connections, which WAL lets run alongside the writer.
 // Semantics are pinned by store/conformance/ and match the memory backend.
-#include <algorithm>
-#include <condition_variable>
 #include <mutex>
 #include <set>
 
@@ -11,99 +9,25 @@
 #include "store/preconditions.h"
 #include "store/sqlite/codec.h"
 #include "store/sqlite/connection.h"
+#include "store/sqlite/reader_pool.h"
+#include "store/sqlite/rows.h"
 #include "store/sqlite/schema.h"
 
 namespace podbucket::store {
 namespace {
 
 using sqlite::Connection;
+using sqlite::ReaderPool;
 using sqlite::Statement;
 using sqlite::Transaction;
+using sqlite::read_bucket;
+using sqlite::read_object;
+using sqlite::read_objects;
+using sqlite::read_part;
+using sqlite::read_upload;
 
 constexpr size_t kMaxReaders = 4;
 constexpr std::string_view kNullVersion = "null";
-
-// Column lists; the decoders below read them by position.
-#define OBJECT_COLUMNS                                                                                         \
-  "seq, bucket, key, version_id, delete_marker, latest, last_modified_ms, size, etag, storage_class, "         \
-  "checksum_algorithm, checksum_value, checksum_type, headers, segments, parts, tags, encryption"
-#define UPLOAD_COLUMNS                                                                                         \
-  "bucket, key, upload_id, initiated_ms, storage_class, headers, checksum_algorithm, checksum_type, tags, "    \
-  "encryption, owner_id"
-#define PART_COLUMNS "upload_id, part_number, last_modified_ms, size, etag, checksum_value, blob_id, encryption"
-
-/// Fills `r` from a row of OBJECT_COLUMNS (in place: the records are large, so rows are decoded into their final
-/// slot rather than moved there).
-void read_object_into(const Statement& s, ObjectRecord& r) {
-  r.bucket = s.column_string(1);
-  r.key = s.column_string(2);
-  r.version_id = s.column_string(3);
-  r.delete_marker = s.column_int(4) != 0;
-  r.is_latest = s.column_int(5) != 0;
-  r.last_modified_ms = s.column_int(6);
-  r.size = static_cast<uint64_t>(s.column_int(7));
-  r.etag = s.column_string(8);
-  r.storage_class = s.column_string(9);
-  r.checksum_algorithm = s.column_string(10);
-  r.checksum_value = s.column_string(11);
-  r.checksum_type = s.column_string(12);
-  r.headers = sqlite::decode_headers(s.column_view(13));
-  r.segments = sqlite::decode_segments(s.column_view(14));
-  r.parts = sqlite::decode_parts(s.column_view(15));
-  r.tags = sqlite::decode_tags(s.column_view(16));
-  r.encryption = s.column_string(17);
-}
-
-ObjectRecord read_object(const Statement& s) {
-  ObjectRecord r;
-  read_object_into(s, r);
-  return r;
-}
-
-/// Appends every remaining row of OBJECT_COLUMNS to `out`.
-void read_objects(Statement& s, std::vector<ObjectRecord>& out, size_t expected) {
-  out.reserve(out.size() + std::min<size_t>(expected, 1000));
-  while (s.step()) read_object_into(s, out.emplace_back());
-}
-
-UploadRecord read_upload(const Statement& s) {
-  UploadRecord r;
-  r.bucket = s.column_string(0);
-  r.key = s.column_string(1);
-  r.upload_id = s.column_string(2);
-  r.initiated_ms = s.column_int(3);
-  r.storage_class = s.column_string(4);
-  r.headers = sqlite::decode_headers(s.column_view(5));
-  r.checksum_algorithm = s.column_string(6);
-  r.checksum_type = s.column_string(7);
-  r.tags = sqlite::decode_tags(s.column_view(8));
-  r.encryption = s.column_string(9);
-  r.owner_id = s.column_string(10);
-  return r;
-}
-
-PartRecord read_part(const Statement& s) {
-  PartRecord r;
-  r.upload_id = s.column_string(0);
-  r.part_number = static_cast<int>(s.column_int(1));
-  r.last_modified_ms = s.column_int(2);
-  r.size = static_cast<uint64_t>(s.column_int(3));
-  r.etag = s.column_string(4);
-  r.checksum_value = s.column_string(5);
-  r.blob_id = s.column_string(6);
-  r.encryption = s.column_string(7);
-  return r;
-}
-
-BucketRecord read_bucket(const Statement& s) {
-  BucketRecord r;
-  r.name = s.column_string(0);
-  r.region = s.column_string(1);
-  r.created_ms = s.column_int(2);
-  r.owner_id = s.column_string(3);
-  r.versioning = static_cast<Versioning>(s.column_int(4));
-  return r;
-}
 
 /// The smallest string greater than every string starting with `prefix`, or nullopt if there is none (empty or
 /// all 0xFF bytes).
@@ -125,62 +49,10 @@ std::string lower_bound_key(std::string_view after, std::string_view prefix) {
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
-/// A fixed-size pool of reader connections, opened on demand. Thread-safe.
-class ReaderPool {
- public:
-  explicit ReaderPool(std::string path) : path_(std::move(path)) {}
-
-  class Lease {
-   public:
-    Lease(ReaderPool& pool, std::unique_ptr<Connection> conn) : pool_(pool), conn_(std::move(conn)) {}
-    Lease(const Lease&) = delete;
-    Lease& operator=(const Lease&) = delete;
-    ~Lease() { pool_.release(std::move(conn_)); }
-    Connection& operator*() { return *conn_; }
-    Connection* operator->() { return conn_.get(); }
-
-   private:
-    ReaderPool& pool_;
-    std::unique_ptr<Connection> conn_;
-  };
-
-  Lease acquire() {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return !idle_.empty() || opened_ < kMaxReaders; });
-    if (!idle_.empty()) {
-      auto conn = std::move(idle_.back());
-      idle_.pop_back();
-      return Lease(*this, std::move(conn));
-    }
-    ++opened_;
-    lock.unlock();
-    try {
-      return Lease(*this, std::make_unique<Connection>(path_));
-    } catch (...) {
-      lock.lock();
-      --opened_;
-      cv_.notify_one();
-      throw;
-    }
-  }
-
- private:
-  void release(std::unique_ptr<Connection> conn) {
-    std::lock_guard lock(mu_);
-    idle_.push_back(std::move(conn));
-    cv_.notify_one();
-  }
-
-  const std::string path_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<Connection>> idle_;  // GUARDED_BY(mu_)
-  size_t opened_ = 0;                              // GUARDED_BY(mu_)
-};
 
 class SqliteMetadata final : public Metadata {
  public:
-  explicit SqliteMetadata(const std::string& path) : writer_(path), readers_(path) { sqlite::migrate(writer_); }
+  explicit SqliteMetadata(const std::string& path) : writer_(path), readers_(path, kMaxReaders) { sqlite::migrate(writer_); }
 
   CreateOutcome create_bucket(const BucketRecord& bucket) override {
     std::lock_guard lock(write_mu_);
