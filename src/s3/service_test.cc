@@ -439,3 +439,29 @@ TEST_F(S3Test, UnsupportedIsNotImplemented) {
 
 }  // namespace
 }  // namespace podbucket::s3
+
+namespace podbucket::s3 {
+namespace {
+
+TEST_F(S3Test, ListBucketsPaging) {
+  for (std::string b : {"aaa", "abb", "bcc"}) ASSERT_EQ(call("PUT", "/" + b).status, 200);
+  auto first = call("GET", "/?max-buckets=1&prefix=a");
+  EXPECT_NE(first.body.find("<Name>aaa</Name>"), std::string::npos);
+  EXPECT_EQ(first.body.find("<Name>abb</Name>"), std::string::npos);
+  EXPECT_NE(first.body.find("<Prefix>a</Prefix>"), std::string::npos);
+  auto start = first.body.find("<ContinuationToken>");
+  ASSERT_NE(start, std::string::npos) << first.body;
+  start += std::string("<ContinuationToken>").size();
+  std::string token = first.body.substr(start, first.body.find('<', start) - start);
+  auto second = call("GET", "/?max-buckets=1&prefix=a&continuation-token=" + token);
+  EXPECT_NE(second.body.find("<Name>abb</Name>"), std::string::npos);
+  EXPECT_EQ(second.body.find("<ContinuationToken>"), std::string::npos);
+  EXPECT_EQ(call("GET", "/?max-buckets=0").code, "InvalidArgument");
+  // Buckets of another account are not listed.
+  caller_.account_id = "999999999999";
+  EXPECT_EQ(call("GET", "/").body.find("<Bucket>"), std::string::npos);
+  EXPECT_EQ(call("PUT", "/aaa").code, "BucketAlreadyExists");
+}
+
+}  // namespace
+}  // namespace podbucket::s3

@@ -4,10 +4,12 @@
 
 #include <pugixml.hpp>
 
+#include "core/encoding.h"
 #include "core/time_format.h"
 #include "s3/bucket/bucket.h"
 #include "s3/errors.h"
 #include "s3/headers.h"
+#include "wire/query.h"
 #include "wire/xml_writer.h"
 
 namespace podbucket::s3::bucket {
@@ -82,7 +84,8 @@ core::Result<store::BucketRecord> require_bucket(Context& ctx, std::string_view 
   return *std::move(b);
 }
 
-std::string render_list_buckets(std::string_view owner_id, const std::vector<store::BucketRecord>& buckets) {
+std::string render_list_buckets(std::string_view owner_id, const std::vector<store::BucketRecord>& buckets,
+                                std::string_view next_token, const std::string* prefix) {
   wire::XmlWriter w;
   w.open("ListAllMyBucketsResult", wire::kS3Namespace);
   w.open("Owner").element("ID", owner_id).element("DisplayName", owner_id).close();
@@ -95,6 +98,8 @@ std::string render_list_buckets(std::string_view owner_id, const std::vector<sto
         .close();
   }
   w.close();
+  if (!next_token.empty()) w.element("ContinuationToken", next_token);
+  if (prefix) w.element("Prefix", *prefix);
   w.close();
   return w.str();
 }
@@ -108,13 +113,39 @@ std::string render_location(std::string_view region) {
   return out;
 }
 
-core::Result<http::Response> list_buckets(Context& ctx, const Operation&, http::Request&) {
+core::Result<http::Response> list_buckets(Context& ctx, const Operation&, http::Request& req) {
+  auto q = wire::QueryParams::parse(req.raw_query);
+  long long max_buckets = 10000;
+  if (auto mb = q.get("max-buckets"); mb && !parse_int(*mb, 1, 10000, max_buckets)) {
+    return core::AwsError(kInvalidArgument, "Argument max-buckets must be an integer between 1 and 10000.")
+        .with_field("ArgumentName", "max-buckets")
+        .with_field("ArgumentValue", std::string(*mb));
+  }
+  std::string after;
+  if (auto token = q.get("continuation-token")) {
+    auto decoded = core::base64url_decode(*token);
+    if (!decoded) {
+      return core::AwsError(kInvalidArgument, "The continuation token provided is incorrect")
+          .with_field("ArgumentName", "continuation-token");
+    }
+    after = *decoded;
+  }
+  std::optional<std::string> prefix;
+  if (auto p = q.get("prefix")) prefix = std::string(*p);
+
   std::string owner = owner_id(ctx);
   std::vector<store::BucketRecord> mine;
+  std::string next_token;
   for (auto& b : ctx.meta.list_buckets()) {
-    if (b.owner_id == owner) mine.push_back(std::move(b));
+    if (b.owner_id != owner || b.name <= after) continue;
+    if (prefix && b.name.compare(0, prefix->size(), *prefix) != 0) continue;
+    if (mine.size() == static_cast<size_t>(max_buckets)) {
+      next_token = core::base64url_encode(mine.back().name);
+      break;
+    }
+    mine.push_back(std::move(b));
   }
-  return xml_response(render_list_buckets(owner, mine));
+  return xml_response(render_list_buckets(owner, mine, next_token, prefix ? &*prefix : nullptr));
 }
 
 core::Result<http::Response> create_bucket(Context& ctx, const Operation& op, http::Request& req) {

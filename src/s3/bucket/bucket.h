@@ -21,7 +21,9 @@ core::Result<void> validate_bucket_name(std::string_view name);
 /// The bucket record, or NoSuchBucket (404).
 core::Result<store::BucketRecord> require_bucket(Context& ctx, std::string_view name);
 
-/// GET / → ListAllMyBucketsResult with Owner and the caller account's buckets (CreationDate ISO 8601 with ms).
+/// GET / (prefix, max-buckets, continuation-token) → ListAllMyBucketsResult with Owner and the caller account's
+/// buckets by name (CreationDate ISO 8601 with ms). Errors: InvalidArgument (max-buckets outside 1..10000, bad
+/// continuation-token).
 core::Result<http::Response> list_buckets(Context& ctx, const Operation& op, http::Request& req);
 
 /// PUT /bucket → 200 with `Location: /bucket`. The optional CreateBucketConfiguration body must name the server
@@ -44,8 +46,10 @@ core::Result<http::Response> get_bucket_location(Context& ctx, const Operation& 
 
 namespace podbucket::s3::bucket {
 
-/// The ListAllMyBucketsResult document (pure; golden-tested).
-std::string render_list_buckets(std::string_view owner_id, const std::vector<store::BucketRecord>& buckets);
+/// The ListAllMyBucketsResult document (pure; golden-tested). `next_token` and `prefix` appear only when
+/// non-empty / requested.
+std::string render_list_buckets(std::string_view owner_id, const std::vector<store::BucketRecord>& buckets,
+                                std::string_view next_token = {}, const std::string* prefix = nullptr);
 /// The GetBucketLocation document: empty element content for us-east-1.
 std::string render_location(std::string_view region);
 /// Checks a CreateBucket LocationConstraint (empty = absent) against the server region. Errors:

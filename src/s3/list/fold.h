@@ -49,7 +49,8 @@ inline std::string_view common_prefix_of(std::string_view key, std::string_view 
 
 /// Builds one page. `fetch(const Cursor&, size_t limit)` returns up to `limit` rows strictly after the cursor
 /// that start with params.prefix, in listing order; `key_of(row)` / `version_of(row)` read a row.
-/// A common prefix not greater than the start marker is skipped (it was returned on an earlier page).
+/// A common prefix equal to the start marker is skipped (it ended the previous page); a marker inside a prefix
+/// lists that prefix again when keys after the marker fold into it.
 template <typename Row, typename Fetch, typename KeyOf, typename VersionOf>
 FoldedPage<Row> fold_listing(const FoldParams& params, Fetch&& fetch, KeyOf&& key_of, VersionOf&& version_of) {
   FoldedPage<Row> page;
@@ -64,9 +65,8 @@ FoldedPage<Row> fold_listing(const FoldParams& params, Fetch&& fetch, KeyOf&& ke
     for (auto& row : rows) {
       const std::string key(key_of(row));
       std::string_view cp = common_prefix_of(key, params.prefix, params.delimiter);
-      if (!cp.empty() && (std::string_view(params.start.key) >= cp && !params.start.key.empty() &&
-                          params.start.key.compare(0, cp.size(), cp) == 0)) {
-        // Folds into a prefix at or before the marker: already listed.
+      if (!cp.empty() && params.start.key == cp) {
+        // The marker is this common prefix: it ended the previous page, so it was listed there.
         cursor = cursor_past_prefix(std::string(cp));
         jumped = true;
         break;

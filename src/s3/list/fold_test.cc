@@ -118,7 +118,13 @@ TEST(Fold, HugeFoldedPrefixCostsOneFetch) {
   EXPECT_LE(s.fetches, 3);
 }
 
-TEST(Fold, MarkerInsideAFoldedPrefixSkipsIt) {
+TEST(Fold, MarkerInsideAFoldedPrefixListsItAgain) {
+  auto s = sample();
+  auto page = fold(s, {"", "/", 1000, Cursor{"boo/bar", {}}});
+  EXPECT_EQ(page.common_prefixes, (std::vector<std::string>{"boo/", "cquux/"}));
+}
+
+TEST(Fold, MarkerEqualToAFoldedPrefixSkipsIt) {
   auto s = sample();
   auto page = fold(s, {"", "/", 1000, Cursor{"boo/", {}}});
   EXPECT_TRUE(keys(page).empty());
