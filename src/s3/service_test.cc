@@ -465,3 +465,37 @@ TEST_F(S3Test, ListBucketsPaging) {
 
 }  // namespace
 }  // namespace podbucket::s3
+
+namespace podbucket::s3 {
+namespace {
+
+TEST_F(S3Test, PartNumberOnMultipartObject) {
+  call("PUT", "/bkt");
+  auto blob = [&](const std::string& data) {
+    auto w = blobs_.create();
+    w->write(data.data(), data.size());
+    return w->commit();
+  };
+  store::ObjectRecord o;
+  o.bucket = "bkt";
+  o.key = "mp";
+  o.version_id = "null";
+  o.size = 8;
+  o.etag = "\"0123456789abcdef0123456789abcdef-2\"";
+  o.segments = {{blob("aaaaa"), 5}, {blob("bbb"), 3}};
+  o.parts = {{1, 5, "\"p1\"", ""}, {2, 3, "\"p2\"", ""}};
+  ASSERT_EQ(meta_->put_object(o, {}).status, store::PutStatus::kStored);
+
+  auto p2 = call("GET", "/bkt/mp?partNumber=2");
+  EXPECT_EQ(p2.status, 206);
+  EXPECT_EQ(p2.body, "bbb");
+  EXPECT_EQ(p2.headers.get("Content-Range"), "bytes 5-7/8");
+  EXPECT_EQ(p2.headers.get("x-amz-mp-parts-count"), "2");
+  EXPECT_EQ(call("HEAD", "/bkt/mp?partNumber=1").length, 5u);
+  EXPECT_EQ(call("GET", "/bkt/mp?partNumber=3").code, "InvalidPartNumber");
+  auto across = call("GET", "/bkt/mp", "", {{"Range", "bytes=3-6"}});
+  EXPECT_EQ(across.body, "aabb");
+}
+
+}  // namespace
+}  // namespace podbucket::s3
