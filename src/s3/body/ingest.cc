@@ -186,7 +186,7 @@ core::Result<Ingested> ingest_body(store::Blobs& blobs, http::Request& req, uint
   Ingested out;
   std::string raw_md5 = md5->finish();
   out.md5_hex = core::hex_encode(raw_md5);
-  if (content_md5 && core::base64_encode(raw_md5) != core::base64_encode(*core::base64_decode(*content_md5))) {
+  if (content_md5 && *core::base64_decode(*content_md5) != raw_md5) {
     return core::AwsError(kBadDigest, "The Content-MD5 you specified did not match what we received.")
         .with_field("ExpectedDigest", *content_md5)
         .with_field("CalculatedDigest", core::base64_encode(raw_md5));

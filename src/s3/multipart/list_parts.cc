@@ -49,7 +49,7 @@ core::Result<http::Response> list_parts(Context& ctx, const Operation& op, http:
       .element("UploadId", upload.upload_id)
       .element("PartNumberMarker", std::to_string(marker))
       .element("NextPartNumberMarker", std::to_string(parts.empty() ? 0 : parts.back().part_number))
-      .element("MaxParts", std::to_string(max_parts))
+      .element("MaxParts", std::to_string(limit))
       .element("IsTruncated", truncated ? "true" : "false");
   if (url) xml.element("EncodingType", "url");
   for (const auto& p : parts) {

@@ -99,7 +99,7 @@ core::Result<http::Response> list_multipart_uploads(Context& ctx, const Operatio
   xml.element("NextKeyMarker", list_text(next_key, url)).element("NextUploadIdMarker", next_upload_id);
   if (!delimiter.empty()) xml.element("Delimiter", list_text(delimiter, url));
   xml.element("Prefix", list_text(prefix, url))
-      .element("MaxUploads", std::to_string(max_uploads))
+      .element("MaxUploads", std::to_string(limit))
       .element("IsTruncated", truncated ? "true" : "false");
   if (url) xml.element("EncodingType", "url");
   for (const auto& e : entries) {
