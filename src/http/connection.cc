@@ -46,10 +46,7 @@ class Connection {
   void run() {
     bool first = true;
     for (;;) {
-      if (!wait_for_request(first)) {
-        linger_ = false;  // idle: nothing of the peer's is in flight
-        return;
-      }
+      prepare_for_request(first);
       first = false;
       if (!serve_one()) return;
       if (state_.stopping) return;  // in-flight request done; no new keep-alive request during shutdown
@@ -63,13 +60,16 @@ class Connection {
   size_t read_body(char* out, size_t n);
 
  private:
-  bool wait_for_request(bool first) {
-    if (buffer_.size() > 0) return true;  // a pipelined request is already buffered
-    if constexpr (!std::is_same_v<Stream, TimedSocket>) {
-      if (SSL_pending(stream_.native_handle()) > 0) return true;
+  // Sets the deadlines for reading the next request: a pipelined request already buffered gets the header
+  // timeout; otherwise the connection idles (interruptible by stop()) until its first byte.
+  void prepare_for_request(bool first) {
+    if (buffer_.size() > 0) {
+      raw_.disarm_idle();
+      raw_.set_read_deadline(SteadyClock::now() + opt_.header_timeout);
+    } else {
+      auto wait = first ? opt_.header_timeout : opt_.idle_timeout;
+      raw_.arm_idle(SteadyClock::now() + wait, opt_.header_timeout, state_.stop_pipe[0]);
     }
-    auto wait = first ? opt_.header_timeout : opt_.idle_timeout;
-    return raw_.wait_for_request(SteadyClock::now() + wait, state_.stop_pipe[0]) == WaitResult::kReady;
   }
 
   bool serve_one();
@@ -228,10 +228,11 @@ bool Connection<Stream>::serve_one() {
   p.header_limit(std::uint32_t(opt_.max_header_section));
   p.body_limit(std::numeric_limits<std::uint64_t>::max());
   expect_continue_ = continue_sent_ = false;
+  linger_ = false;
 
-  raw_.set_read_deadline(SteadyClock::now() + opt_.header_timeout);
   error_code ec;
   bhttp::read_header(stream_, buffer_, p, ec);
+  raw_.disarm_idle();
   Request req;
   req.remote_ip = remote_ip_;
   req.secure = secure_;

@@ -433,6 +433,18 @@ TEST_F(ServerTest, StopFinishesInFlightRequestsAndClosesIdleOnes) {
   EXPECT_EQ(server_->connection_count(), 0u);
 }
 
+TEST_F(ServerTest, StopClosesIdleConnectionsAtOnce) {
+  start();
+  Client idle(server_->port());
+  idle.send("GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
+  EXPECT_EQ(idle.recv().body(), "hello");
+  std::this_thread::sleep_for(50ms);
+  auto t0 = std::chrono::steady_clock::now();
+  server_->stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 300ms);
+  EXPECT_TRUE(idle.closed_by_peer());
+}
+
 TEST(ServerTlsTest, ServesOverTls) {
   auto dir = std::filesystem::temp_directory_path() / ("podbucket-tls-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);

@@ -15,9 +15,6 @@ namespace podbucket::http::detail {
 namespace asio = boost::asio;
 using SteadyClock = std::chrono::steady_clock;
 
-/// Result of waiting for the first byte of the next request.
-enum class WaitResult { kReady, kTimeout, kStopped };
-
 class TimedSocket {
  public:
   using executor_type = asio::ip::tcp::socket::executor_type;
@@ -39,7 +36,13 @@ class TimedSocket {
   size_t read_some(const MutableBuffers& buffers, boost::system::error_code& ec) {
     for (;;) {
       size_t n = socket_.read_some(buffers, ec);
-      if (ec != asio::error::would_block && ec != asio::error::try_again) return n;
+      if (ec != asio::error::would_block && ec != asio::error::try_again) {
+        if (n > 0 && idle_) {
+          idle_ = false;
+          read_deadline_ = SteadyClock::now() + header_timeout_;
+        }
+        return n;
+      }
       if (!wait(POLLIN, read_deadline_, ec)) return 0;
     }
   }
@@ -68,20 +71,17 @@ class TimedSocket {
     return n;
   }
 
-  /// Waits until the socket is readable (kReady), `deadline` passes (kTimeout) or `stop_fd` becomes readable
-  /// (kStopped). A readable socket wins over a stop so that a request already sent is still answered.
-  WaitResult wait_for_request(SteadyClock::time_point deadline, int stop_fd) {
-    for (;;) {
-      auto now = SteadyClock::now();
-      if (now >= deadline) return WaitResult::kTimeout;
-      pollfd fds[2] = {{socket_.native_handle(), POLLIN, 0}, {stop_fd, POLLIN, 0}};
-      int r = ::poll(fds, stop_fd >= 0 ? 2 : 1, remaining_ms(now, deadline));
-      if (r < 0 && errno == EINTR) continue;
-      if (r < 0) return WaitResult::kTimeout;
-      if (fds[0].revents) return WaitResult::kReady;
-      if (stop_fd >= 0 && fds[1].revents) return WaitResult::kStopped;
-    }
+  /// Idle mode, for the wait before a request: reads may wait until `idle_deadline`, and fail with
+  /// operation_aborted as soon as `stop_fd` becomes readable (server shutdown). The first byte received ends
+  /// idle mode and gives the rest of the header section until now + `header_timeout`. Bytes already available
+  /// win over a stop, so a request that was sent is still answered.
+  void arm_idle(SteadyClock::time_point idle_deadline, std::chrono::milliseconds header_timeout, int stop_fd) {
+    idle_ = true;
+    read_deadline_ = idle_deadline;
+    header_timeout_ = header_timeout;
+    stop_fd_ = stop_fd;
   }
+  void disarm_idle() { idle_ = false; }
 
  private:
   static int remaining_ms(SteadyClock::time_point now, SteadyClock::time_point deadline) {
@@ -96,11 +96,16 @@ class TimedSocket {
         ec = asio::error::timed_out;
         return false;
       }
-      pollfd p{socket_.native_handle(), events, 0};
-      int r = ::poll(&p, 1, remaining_ms(now, deadline));
-      if (r > 0) {
+      bool watch_stop = idle_ && stop_fd_ >= 0 && events == POLLIN;
+      pollfd p[2] = {{socket_.native_handle(), events, 0}, {stop_fd_, POLLIN, 0}};
+      int r = ::poll(p, watch_stop ? 2 : 1, remaining_ms(now, deadline));
+      if (r > 0 && p[0].revents) {
         ec = {};
         return true;
+      }
+      if (r > 0 && watch_stop && p[1].revents) {
+        ec = asio::error::operation_aborted;
+        return false;
       }
       if (r < 0 && errno != EINTR) {
         ec = boost::system::error_code(errno, boost::system::system_category());
@@ -112,6 +117,9 @@ class TimedSocket {
   asio::ip::tcp::socket socket_;
   SteadyClock::time_point read_deadline_ = SteadyClock::time_point::max();
   std::chrono::milliseconds write_timeout_{60000};
+  bool idle_ = false;
+  std::chrono::milliseconds header_timeout_{30000};
+  int stop_fd_ = -1;
 };
 
 }  // namespace podbucket::http::detail
