@@ -96,12 +96,56 @@ std::string location(const Context& ctx, const http::Request& req, const Operati
   return scheme + host + "/" + op.bucket + "/" + key;
 }
 
+/// The success response for a completed object.
+http::Response completed_response(const Context& ctx, const http::Request& req, const Operation& op,
+                                  const store::ObjectRecord& object, store::Versioning versioning) {
+  wire::XmlWriter xml;
+  xml.open("CompleteMultipartUploadResult", wire::kS3Namespace)
+      .element("Location", location(ctx, req, op))
+      .element("Bucket", op.bucket)
+      .element("Key", op.key)
+      .element("ETag", object.etag);
+  if (auto alg = crypto::parse_checksum_algorithm(object.checksum_algorithm); alg && !object.checksum_value.empty()) {
+    xml.element(checksum_element(*alg), object.checksum_value).element("ChecksumType", object.checksum_type);
+  }
+  xml.close();
+  http::Response resp = xml_response(xml.str());
+  if (shows_version_ids(versioning)) resp.headers.set("x-amz-version-id", object.version_id);
+  return resp;
+}
+
+/// An SDK retrying a Complete whose first answer it never received finds the upload gone. Like S3, answer
+/// success again when the key's current object was made from exactly the listed parts; otherwise NoSuchUpload.
+core::Result<http::Response> retried_complete(Context& ctx, const Operation& op, http::Request& req,
+                                              const std::string& upload_id) {
+  auto bucket = ctx.meta.find_bucket(op.bucket);
+  if (!bucket) return no_such_bucket(op.bucket);
+  auto body = read_request(req);
+  if (!body) return no_such_upload(upload_id);
+  auto listed = parse_complete_request(*body);
+  auto object = ctx.meta.find_object(op.bucket, op.key);
+  if (!listed || !object || object->delete_marker || object->parts.size() != listed->size()) {
+    return no_such_upload(upload_id);
+  }
+  for (size_t i = 0; i < listed->size(); ++i) {
+    const auto& want = (*listed)[i];
+    const auto& have = object->parts[i];
+    if (want.part_number != have.part_number || unquote_etag(want.etag) != unquote_etag(have.etag)) {
+      return no_such_upload(upload_id);
+    }
+  }
+  return completed_response(ctx, req, op, *object, bucket->versioning);
+}
+
 }  // namespace
 
 core::Result<http::Response> complete_multipart_upload(Context& ctx, const Operation& op, http::Request& req) {
   auto query = wire::QueryParams::parse(req.raw_query);
   auto ref = require_upload(ctx, op, query);
-  if (!ref) return ref.error();
+  if (!ref) {
+    if (!ref.error().is(kNoSuchUpload)) return ref.error();
+    return retried_complete(ctx, op, req, std::string(query.get("uploadId").value_or("")));
+  }
   const store::UploadRecord& upload = ref->upload;
 
   store::PutOptions options;
@@ -154,19 +198,7 @@ core::Result<http::Response> complete_multipart_upload(Context& ctx, const Opera
   for (const auto& part : outcome->unused_parts) remove_blob(ctx.blobs, part.blob_id);
   remove_blobs(ctx.blobs, outcome->put.replaced);
 
-  wire::XmlWriter xml;
-  xml.open("CompleteMultipartUploadResult", wire::kS3Namespace)
-      .element("Location", location(ctx, req, op))
-      .element("Bucket", op.bucket)
-      .element("Key", op.key)
-      .element("ETag", object.etag);
-  if (auto alg = crypto::parse_checksum_algorithm(object.checksum_algorithm); alg && !object.checksum_value.empty()) {
-    xml.element(checksum_element(*alg), object.checksum_value).element("ChecksumType", object.checksum_type);
-  }
-  xml.close();
-  http::Response resp = xml_response(xml.str());
-  if (shows_version_ids(ref->bucket.versioning)) resp.headers.set("x-amz-version-id", object.version_id);
-  return resp;
+  return completed_response(ctx, req, op, object, ref->bucket.versioning);
 }
 
 }  // namespace podbucket::s3::multipart

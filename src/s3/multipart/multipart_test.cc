@@ -242,6 +242,23 @@ TEST_F(MultipartTest, SinglePartUploadMayBeSmall) {
   EXPECT_EQ(object_bytes("small"), "hi");
 }
 
+TEST_F(MultipartTest, RetriedCompleteSucceedsAgain) {
+  std::string id = create("r");
+  std::string e1 = put("r", id, 1, pattern(5 * kMiB, 1)), e2 = put("r", id, 2, "tail");
+  std::string list = parts_xml({{1, e1}, {2, e2}});
+  auto first = complete("r", id, list);
+  ASSERT_TRUE(first) << first.error().message();
+  // The SDK never saw the first answer and retries: same result, nothing changes.
+  auto second = complete("r", id, list);
+  ASSERT_TRUE(second) << second.error().message();
+  EXPECT_EQ(xml_value(second->body, "ETag"), xml_value(first->body, "ETag"));
+  EXPECT_EQ(object_bytes("r"), pattern(5 * kMiB, 1) + "tail");
+  // A different part list is not a retry.
+  auto other = complete("r", id, parts_xml({{1, e1}}));
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code(), "NoSuchUpload");
+}
+
 TEST_F(MultipartTest, EntityTooSmallKeepsUpload) {
   std::string id = create("k");
   std::string e1 = put("k", id, 1, pattern(1024, 1)), e2 = put("k", id, 2, pattern(10, 2));
