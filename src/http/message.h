@@ -80,8 +80,9 @@ struct Request {
   BodySource* body = nullptr;             // never null while a handler runs
 };
 
-/// One response. Either `body` (small, in memory) or `stream` with `stream_length` bytes is sent.
-/// For HEAD, set `head` so that headers (including Content-Length) are sent without a body.
+/// One response. Either `body` (small, in memory) or `stream` with `stream_length` bytes is sent; the server sets
+/// Content-Length from them. For HEAD, set `head` and put the size of what a GET would send in `stream_length`
+/// (no stream needed): the headers go out with that Content-Length and no body. 204/304 get no Content-Length.
 struct Response {
   int status = 200;
   Headers headers;
