@@ -54,7 +54,7 @@ _scrub_process_env()
 
 def podbucket_bin():
     """The binary under test: $PODBUCKET_BIN (CTest sets it), else <repo>/build/podbucket."""
-    path = os.environ.get("PODBUCKET_BIN") or str(REPO / "build" / "podbucket")
+    path = os.path.abspath(os.environ.get("PODBUCKET_BIN") or str(REPO / "build" / "podbucket"))
     if not os.path.exists(path):
         raise unittest.SkipTest(f"podbucket binary {path} not found; build it or set PODBUCKET_BIN")
     return path
