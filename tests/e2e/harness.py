@@ -198,18 +198,24 @@ class Server:
         if self.proc is None:
             return
         proc, self.proc = self.proc, None
-        if proc.poll() is not None:
-            raise AssertionError(f"server had already exited with {proc.returncode}:\n{self.log()[-4000:]}")
-        proc.send_signal(signal.SIGTERM)
+        keep = os.environ.get("PODBUCKET_E2E_KEEP")
         try:
-            rc = proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            raise AssertionError(f"server did not exit within {timeout}s of SIGTERM:\n{self.log()[-4000:]}")
-        if rc != 0 and not FAKE:
-            raise AssertionError(f"server exited with {rc} after SIGTERM:\n{self.log()[-4000:]}")
-        if cleanup and not os.environ.get("PODBUCKET_E2E_KEEP"):
+            if proc.poll() is not None:
+                raise AssertionError(f"server had already exited with {proc.returncode}:\n{self.log()[-4000:]}")
+            proc.send_signal(signal.SIGTERM)
+            try:
+                rc = proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                raise AssertionError(f"server did not exit within {timeout}s of SIGTERM:\n{self.log()[-4000:]}")
+            if rc != 0 and not FAKE:
+                raise AssertionError(f"server exited with {rc} after SIGTERM:\n{self.log()[-4000:]}")
+        except AssertionError:
+            if not keep:  # keep the logs for a look, drop the (possibly multi-GiB) data
+                shutil.rmtree(self.data_dir, ignore_errors=True)
+            raise
+        if cleanup and not keep:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
     def kill9(self):
