@@ -128,12 +128,21 @@ class Metadata {
   /// Parts with part_number > `after`, ascending, at most `limit`.
   virtual std::vector<PartRecord> list_parts(std::string_view upload_id, int after, size_t limit) = 0;
   virtual std::vector<UploadRecord> list_uploads(std::string_view bucket, const UploadListQuery& query) = 0;
+  /// What complete_upload decided. kPartsChanged: the parts the caller built `object` from are no longer the
+  /// upload's current parts (see complete_upload); nothing was changed.
+  enum class CompleteStatus { kCompleted, kPartsChanged };
   /// Atomically: removes the upload and all its parts, and stores `object` as put_object would. Parts not
-  /// referenced by `object.segments` are returned in `unused_parts` for blob deletion. Fails with
-  /// kPreconditionFailed per `options`, leaving the upload intact. Returns nullopt if the upload is gone.
+  /// referenced by `object.segments` are returned in `unused_parts` for blob deletion. Returns nullopt if the
+  /// upload is gone. Otherwise, checked in this order, each failure leaving the upload and its parts intact:
+  ///  - status kPartsChanged (with `put` and `unused_parts` left empty and meaningless) unless every segment of
+  ///    `object.segments` names the blob_id of a current part of the upload and has that part's size. This
+  ///    catches an UploadPart that replaced a part (and whose caller then deleted the old blob) between the
+  ///    caller's list_parts and this call; the caller lists the parts again and retries, or answers InvalidPart.
+  ///  - status kCompleted with put.status kPreconditionFailed per `options`.
   struct CompleteOutcome {
     PutOutcome put;
     std::vector<PartRecord> unused_parts;
+    CompleteStatus status = CompleteStatus::kCompleted;
   };
   virtual std::optional<CompleteOutcome> complete_upload(std::string_view upload_id, const ObjectRecord& object,
                                                          const PutOptions& options) = 0;

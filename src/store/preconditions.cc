@@ -1,5 +1,7 @@
 #include "store/preconditions.h"
 
+#include <map>
+
 namespace podbucket::store {
 namespace {
 
@@ -11,6 +13,16 @@ std::string_view unquote(std::string_view etag) {
 }  // namespace
 
 bool etag_equals(std::string_view a, std::string_view b) { return unquote(a) == unquote(b); }
+
+bool segments_are_parts(const std::vector<Segment>& segments, const std::vector<PartRecord>& parts) {
+  std::map<std::string_view, uint64_t> sizes;  // blob_id -> part size
+  for (const auto& part : parts) sizes.emplace(part.blob_id, part.size);
+  for (const auto& segment : segments) {
+    auto it = sizes.find(segment.blob_id);
+    if (it == sizes.end() || it->second != segment.size) return false;
+  }
+  return true;
+}
 
 bool preconditions_hold(const ObjectRecord* current, const PutOptions& options) {
   const bool live = current != nullptr && !current->delete_marker;

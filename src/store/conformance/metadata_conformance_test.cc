@@ -634,13 +634,16 @@ TEST_P(MetadataConformance, CompleteUploadIsAtomic) {
   for (int n = 1; n <= 3; ++n) ASSERT_TRUE(db_->put_part(part("u1", n, "p" + std::to_string(n))).stored);
   ASSERT_EQ(put(object("k", "null", "\"old\"")), PutStatus::kStored);
   ObjectRecord o = object("k", "null", "\"mp-2\"");
-  o.segments = {{"p1", 10}, {"p3", 10}};
-  o.parts = {{1, 10, "\"p1\"", ""}, {3, 10, "\"p3\"", ""}};
+  constexpr uint64_t kPart = 5 * 1024 * 1024;  // part()'s size
+  o.size = 2 * kPart;
+  o.segments = {{"p1", kPart}, {"p3", kPart}};
+  o.parts = {{1, kPart, "\"p1\"", ""}, {3, kPart, "\"p3\"", ""}};
   // A failed precondition leaves the upload and its parts intact.
   PutOptions options;
   options.if_none_match_star = true;
   auto failed = db_->complete_upload("u1", o, options);
   ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->status, Metadata::CompleteStatus::kCompleted);
   EXPECT_EQ(failed->put.status, PutStatus::kPreconditionFailed);
   EXPECT_TRUE(failed->unused_parts.empty());
   EXPECT_TRUE(db_->find_upload("b", "k", "u1"));
@@ -649,6 +652,7 @@ TEST_P(MetadataConformance, CompleteUploadIsAtomic) {
 
   auto done = db_->complete_upload("u1", o, PutOptions{});
   ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, Metadata::CompleteStatus::kCompleted);
   EXPECT_EQ(done->put.status, PutStatus::kStored);
   ASSERT_EQ(done->put.replaced.size(), 1u);
   EXPECT_EQ(done->put.replaced[0].etag, "\"old\"");
@@ -663,6 +667,58 @@ TEST_P(MetadataConformance, CompleteUploadIsAtomic) {
   // The upload is gone now.
   EXPECT_FALSE(db_->complete_upload("u1", o, PutOptions{}));
   EXPECT_EQ(db_->delete_bucket("b"), DeleteBucketOutcome::kNotEmpty);
+}
+
+// An UploadPart that replaces a part between the Complete handler's list_parts and complete_upload has its old
+// blob deleted by its caller; completing with that blob would store an object pointing at deleted bytes.
+TEST_P(MetadataConformance, CompleteUploadRefusesReplacedParts) {
+  constexpr uint64_t kPart = 5 * 1024 * 1024;  // part()'s size
+  db_->create_upload(upload("k", "u1"));
+  ASSERT_TRUE(db_->put_part(part("u1", 1, "A")).stored);
+  ASSERT_TRUE(db_->put_part(part("u1", 2, "C")).stored);
+  ObjectRecord o = object("k", "null", "\"mp-2\"");
+  o.size = 2 * kPart;
+  o.segments = {{"A", kPart}, {"C", kPart}};
+  o.parts = {{1, kPart, "\"p1\"", ""}, {2, kPart, "\"p2\"", ""}};
+  // The race: part 1 is replaced by blob B after `o` was built from blob A.
+  auto replaced = db_->put_part(part("u1", 1, "B"));
+  ASSERT_TRUE(replaced.stored);
+  ASSERT_TRUE(replaced.replaced);
+  EXPECT_EQ(replaced.replaced->blob_id, "A");
+
+  auto refused = db_->complete_upload("u1", o, PutOptions{});
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, Metadata::CompleteStatus::kPartsChanged);
+  EXPECT_TRUE(refused->unused_parts.empty());
+  EXPECT_TRUE(refused->put.replaced.empty());
+  // Nothing changed: no object, the upload is intact with part 1 = B.
+  EXPECT_FALSE(db_->find_object("b", "k"));
+  EXPECT_TRUE(db_->find_upload("b", "k", "u1"));
+  auto parts = db_->list_parts("u1", 0, 10);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0].blob_id, "B");
+  EXPECT_EQ(parts[1].blob_id, "C");
+
+  // A segment whose size differs from its part's is refused too.
+  o.segments = {{"B", kPart - 1}, {"C", kPart}};
+  auto wrong_size = db_->complete_upload("u1", o, PutOptions{});
+  ASSERT_TRUE(wrong_size);
+  EXPECT_EQ(wrong_size->status, Metadata::CompleteStatus::kPartsChanged);
+  EXPECT_FALSE(db_->find_object("b", "k"));
+  EXPECT_EQ(db_->list_parts("u1", 0, 10).size(), 2u);
+
+  // Retried with the current parts, it completes.
+  o.segments = {{"B", kPart}, {"C", kPart}};
+  auto done = db_->complete_upload("u1", o, PutOptions{});
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, Metadata::CompleteStatus::kCompleted);
+  EXPECT_EQ(done->put.status, PutStatus::kStored);
+  EXPECT_TRUE(done->unused_parts.empty());
+  auto stored = db_->find_object("b", "k");
+  ASSERT_TRUE(stored);
+  ASSERT_EQ(stored->segments.size(), 2u);
+  EXPECT_EQ(stored->segments[0].blob_id, "B");
+  EXPECT_FALSE(db_->find_upload("b", "k", "u1"));
 }
 
 TEST_P(MetadataConformance, AbortUpload) {

@@ -296,6 +296,12 @@ class MemoryMetadata final : public Metadata {
     auto it = uploads_.find(upload_id);
     if (it == uploads_.end()) return std::nullopt;
     CompleteOutcome out;
+    std::vector<PartRecord> current;
+    for (const auto& [number, part] : it->second.parts) current.push_back(part);
+    if (!segments_are_parts(object.segments, current)) {
+      out.status = CompleteStatus::kPartsChanged;
+      return out;
+    }
     out.put = put_locked(object, options);
     if (out.put.status != PutStatus::kStored) return out;
     std::set<std::string_view> used;

@@ -357,6 +357,16 @@ class SqliteMetadata final : public Metadata {
     Transaction tx(writer_, true);
     if (!exists(writer_.prepare("SELECT 1 FROM uploads WHERE upload_id = ?1"), upload_id)) return std::nullopt;
     CompleteOutcome out;
+    std::vector<PartRecord> current;
+    {
+      auto s = writer_.prepare("SELECT " PART_COLUMNS " FROM parts WHERE upload_id = ?1");
+      s.bind_text(1, upload_id);
+      while (s.step()) current.push_back(read_part(s));
+    }
+    if (!segments_are_parts(object.segments, current)) {
+      out.status = CompleteStatus::kPartsChanged;
+      return out;  // rolls back: nothing was written
+    }
     out.put = put_in_tx(object, options);
     if (out.put.status != PutStatus::kStored) return out;  // rolls back: the upload stays intact
     std::set<std::string_view> used;
