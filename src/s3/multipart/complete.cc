@@ -13,6 +13,8 @@ namespace podbucket::s3::multipart {
 namespace {
 
 constexpr size_t kMaxRequestBytes = 16 << 20;  // 10000 parts with SHA-256 checksums fit in ~2 MiB
+/// How often Complete lists the parts and commits when UploadParts keep replacing listed parts meanwhile.
+constexpr int kCompleteAttempts = 3;
 
 /// Every stored part of the upload, ascending.
 std::vector<store::PartRecord> all_parts(store::Metadata& meta, const std::string& upload_id) {
@@ -163,29 +165,44 @@ core::Result<http::Response> complete_multipart_upload(Context& ctx, const Opera
   if (!body) return body.error();
   auto listed = parse_complete_request(*body);
   if (!listed) return listed.error();
-  auto assembly = assemble(*listed, all_parts(ctx.meta, upload.upload_id), upload, kMinPartSize);
-  if (!assembly) return assembly.error();
-  if (auto ok = check_object_checksum(req.headers, upload, *assembly); !ok) return ok.error();
-
+  // The object is assembled from a listing of the parts; an UploadPart that replaces one of them before the
+  // commit makes the store refuse (kPartsChanged) rather than point the object at the replaced, deleted blob.
+  // Then list and assemble again: the new part either still matches the request's ETag or fails as InvalidPart.
   store::ObjectRecord object;
-  object.bucket = op.bucket;
-  object.key = op.key;
-  object.version_id = new_version_id(ctx, ref->bucket.versioning);
-  object.last_modified_ms = core::to_unix_millis(ctx.clock.now());
-  object.size = assembly->size;
-  object.etag = assembly->etag;
-  object.storage_class = upload.storage_class;
-  object.headers = upload.headers;
-  object.checksum_algorithm = assembly->checksum_algorithm;
-  object.checksum_value = assembly->checksum_value;
-  object.checksum_type = assembly->checksum_type;
-  object.segments = assembly->segments;
-  object.parts = assembly->parts;
-  object.tags = upload.tags;
-  object.encryption = upload.encryption;
+  std::optional<store::Metadata::CompleteOutcome> outcome;
+  const std::string version_id = new_version_id(ctx, ref->bucket.versioning);
+  for (int attempt = 1;; ++attempt) {
+    auto assembly = assemble(*listed, all_parts(ctx.meta, upload.upload_id), upload, kMinPartSize);
+    if (!assembly) return assembly.error();
+    if (auto ok = check_object_checksum(req.headers, upload, *assembly); !ok) return ok.error();
 
-  auto outcome = ctx.meta.complete_upload(upload.upload_id, object, options);
-  if (!outcome) return no_such_upload(upload.upload_id);
+    object = store::ObjectRecord{};
+    object.bucket = op.bucket;
+    object.key = op.key;
+    object.version_id = version_id;
+    object.last_modified_ms = core::to_unix_millis(ctx.clock.now());
+    object.size = assembly->size;
+    object.etag = assembly->etag;
+    object.storage_class = upload.storage_class;
+    object.headers = upload.headers;
+    object.checksum_algorithm = assembly->checksum_algorithm;
+    object.checksum_value = assembly->checksum_value;
+    object.checksum_type = assembly->checksum_type;
+    object.segments = assembly->segments;
+    object.parts = assembly->parts;
+    object.tags = upload.tags;
+    object.encryption = upload.encryption;
+
+    outcome = ctx.meta.complete_upload(upload.upload_id, object, options);
+    if (!outcome) return no_such_upload(upload.upload_id);
+    if (outcome->status != store::Metadata::CompleteStatus::kPartsChanged) break;
+    if (attempt == kCompleteAttempts) {
+      return core::AwsError(kInvalidPart,
+                            "One or more of the specified parts could not be found.  The part may not have been "
+                            "uploaded, or the specified entity tag may not match the part's entity tag.")
+          .with_field("UploadId", upload.upload_id);
+    }
+  }
   switch (outcome->put.status) {
     case store::PutStatus::kStored:
       break;

@@ -354,6 +354,137 @@ TEST_F(MultipartTest, ReuploadReplacesPartAndDeletesOldBlob) {
   EXPECT_EQ(object_bytes("k"), "second version");
 }
 
+/// The memory backend, with a hook run at the start of each complete_upload: the place where a concurrent
+/// UploadPart can commit after the Complete handler listed the parts.
+class RacingMetadata : public store::Metadata {
+ public:
+  explicit RacingMetadata(store::Metadata& inner) : inner_(inner) {}
+  std::function<void()> before_complete;
+  int completes = 0;
+
+  store::CreateOutcome create_bucket(const store::BucketRecord& b) override { return inner_.create_bucket(b); }
+  std::optional<store::BucketRecord> find_bucket(std::string_view n) override { return inner_.find_bucket(n); }
+  std::vector<store::BucketRecord> list_buckets() override { return inner_.list_buckets(); }
+  bool update_bucket(const store::BucketRecord& b) override { return inner_.update_bucket(b); }
+  store::DeleteBucketOutcome delete_bucket(std::string_view n) override { return inner_.delete_bucket(n); }
+  bool put_bucket_config(std::string_view b, std::string_view k, std::string_view d) override {
+    return inner_.put_bucket_config(b, k, d);
+  }
+  std::optional<std::string> get_bucket_config(std::string_view b, std::string_view k) override {
+    return inner_.get_bucket_config(b, k);
+  }
+  bool delete_bucket_config(std::string_view b, std::string_view k) override {
+    return inner_.delete_bucket_config(b, k);
+  }
+  store::PutOutcome put_object(const store::ObjectRecord& o, const store::PutOptions& p) override {
+    return inner_.put_object(o, p);
+  }
+  std::optional<store::ObjectRecord> find_object(std::string_view b, std::string_view k,
+                                                 std::string_view v) override {
+    return inner_.find_object(b, k, v);
+  }
+  std::optional<store::ObjectRecord> delete_object_version(std::string_view b, std::string_view k,
+                                                           std::string_view v) override {
+    return inner_.delete_object_version(b, k, v);
+  }
+  bool set_object_tags(std::string_view b, std::string_view k, std::string_view v,
+                       const std::map<std::string, std::string>& t) override {
+    return inner_.set_object_tags(b, k, v, t);
+  }
+  std::vector<store::ObjectRecord> list_objects(std::string_view b, const store::ObjectListQuery& q) override {
+    return inner_.list_objects(b, q);
+  }
+  std::vector<store::ObjectRecord> list_versions(std::string_view b, const store::VersionListQuery& q) override {
+    return inner_.list_versions(b, q);
+  }
+  void create_upload(const store::UploadRecord& u) override { inner_.create_upload(u); }
+  std::optional<store::UploadRecord> find_upload(std::string_view b, std::string_view k,
+                                                 std::string_view u) override {
+    return inner_.find_upload(b, k, u);
+  }
+  PutPartOutcome put_part(const store::PartRecord& p) override { return inner_.put_part(p); }
+  std::vector<store::PartRecord> list_parts(std::string_view u, int after, size_t limit) override {
+    return inner_.list_parts(u, after, limit);
+  }
+  std::vector<store::UploadRecord> list_uploads(std::string_view b, const store::UploadListQuery& q) override {
+    return inner_.list_uploads(b, q);
+  }
+  std::optional<CompleteOutcome> complete_upload(std::string_view u, const store::ObjectRecord& o,
+                                                 const store::PutOptions& p) override {
+    ++completes;
+    if (before_complete) before_complete();
+    return inner_.complete_upload(u, o, p);
+  }
+  std::optional<std::vector<store::PartRecord>> abort_upload(std::string_view u) override {
+    return inner_.abort_upload(u);
+  }
+  void for_each_blob_id(const std::function<void(const std::string&)>& visit) override {
+    inner_.for_each_blob_id(visit);
+  }
+
+ private:
+  store::Metadata& inner_;
+};
+
+class CompleteRaceTest : public MultipartTest {
+ protected:
+  CompleteRaceTest() {
+    ctx_ = std::make_unique<Context>(Context{racing_, *blobs_, clock_, random_, config_, caller_, "req-1"});
+  }
+  RacingMetadata racing_{*meta_};
+};
+
+// UploadPart re-sends part 1 with the same bytes (an SDK retry) while Complete runs: the old blob is deleted, so
+// the object must be built from the new one, never point at the deleted blob.
+TEST_F(CompleteRaceTest, PartReplacedWithSameBytesDuringCompleteIsPickedUp) {
+  std::string id = create("k");
+  std::string p1 = pattern(5 * kMiB, 1);
+  std::string e1 = put("k", id, 1, p1), e2 = put("k", id, 2, "tail");
+  int raced = 0;
+  racing_.before_complete = [&] {
+    if (raced++ == 0) EXPECT_EQ(put("k", id, 1, p1), e1);
+  };
+  auto r = complete("k", id, parts_xml({{1, e1}, {2, e2}}));
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(racing_.completes, 2);  // refused once, then completed from a fresh listing
+  EXPECT_EQ(object_bytes("k"), p1 + "tail");
+  EXPECT_EQ(blob_files(), 2u);  // the replaced blob is gone and nothing else leaked
+  EXPECT_FALSE(meta_->find_upload("bkt", "k", id));
+}
+
+// The racing UploadPart sends different bytes: the request's ETag no longer matches part 1, as S3 says.
+TEST_F(CompleteRaceTest, PartReplacedWithOtherBytesDuringCompleteIsInvalidPart) {
+  std::string id = create("k");
+  std::string e1 = put("k", id, 1, pattern(5 * kMiB, 1)), e2 = put("k", id, 2, "tail");
+  std::string e1b;
+  racing_.before_complete = [&] {
+    if (e1b.empty()) e1b = put("k", id, 1, pattern(5 * kMiB, 9));
+  };
+  auto r = complete("k", id, parts_xml({{1, e1}, {2, e2}}));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), "InvalidPart");
+  EXPECT_FALSE(meta_->find_object("bkt", "k"));
+  // The upload is intact with the new part 1, and completes with its ETag.
+  racing_.before_complete = nullptr;
+  ASSERT_TRUE(complete("k", id, parts_xml({{1, e1b}, {2, e2}})));
+  EXPECT_EQ(object_bytes("k"), pattern(5 * kMiB, 9) + "tail");
+  EXPECT_EQ(blob_files(), 2u);
+}
+
+// UploadParts that keep replacing the part on every attempt: Complete gives up with InvalidPart, changing nothing.
+TEST_F(CompleteRaceTest, PersistentRaceEndsInInvalidPart) {
+  std::string id = create("k");
+  std::string e1 = put("k", id, 1, "only");
+  racing_.before_complete = [&] { EXPECT_EQ(put("k", id, 1, "only"), e1); };
+  auto r = complete("k", id, parts_xml({{1, e1}}));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), "InvalidPart");
+  EXPECT_EQ(racing_.completes, 3);
+  EXPECT_FALSE(meta_->find_object("bkt", "k"));
+  EXPECT_TRUE(meta_->find_upload("bkt", "k", id));
+  EXPECT_EQ(blob_files(), 1u);
+}
+
 TEST_F(MultipartTest, PartBodyChecksAndFailuresLeaveNothing) {
   std::string id = create("k");
   auto r = part("k", id, 1, "hello", {{"Content-MD5", core::base64_encode(crypto::md5("hellO"))}});
