@@ -66,6 +66,20 @@ inline core::AwsError no_such_key(std::string_view bucket, std::string_view key)
                                                                               std::string(key))
       .with_field("Key", std::string(key));
 }
+/// 400 InvalidArgument for a versionId that is not a well-formed version id (see is_valid_version_id), with the
+/// ArgumentName / ArgumentValue fields AWS adds.
+inline core::AwsError invalid_version_id(std::string_view version_id) {
+  return core::AwsError(kInvalidArgument, "Invalid version id specified")
+      .with_field("ArgumentName", "versionId")
+      .with_field("ArgumentValue", std::string(version_id));
+}
+/// NoSuchVersion with the `Key` and `VersionId` fields AWS adds.
+inline core::AwsError no_such_version(std::string_view bucket, std::string_view key, std::string_view version_id) {
+  return core::AwsError(kNoSuchVersion, "The specified version does not exist.",
+                        "/" + std::string(bucket) + "/" + std::string(key))
+      .with_field("Key", std::string(key))
+      .with_field("VersionId", std::string(version_id));
+}
 /// NoSuchBucket with the `BucketName` field AWS adds.
 inline core::AwsError no_such_bucket(std::string_view bucket) {
   return core::AwsError(kNoSuchBucket, "The specified bucket does not exist", "/" + std::string(bucket))

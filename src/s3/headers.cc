@@ -16,11 +16,20 @@ std::string owner_id(const Context& ctx) {
   return ctx.caller.account_id.empty() ? ctx.config.account_id : ctx.caller.account_id;
 }
 
+namespace {
+constexpr std::string_view kVersionIdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._";
+constexpr size_t kVersionIdLength = 32;
+}  // namespace
+
 std::string new_version_id(Context& ctx, store::Versioning versioning) {
   if (versioning != store::Versioning::kEnabled) return "null";
-  static constexpr std::string_view kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._";
-  return ctx.random.token(32, kAlphabet);
+  return ctx.random.token(kVersionIdLength, kVersionIdAlphabet);
+}
+
+bool is_valid_version_id(std::string_view version_id) {
+  if (version_id == "null") return true;
+  return version_id.size() == kVersionIdLength &&
+         version_id.find_first_not_of(kVersionIdAlphabet) == std::string_view::npos;
 }
 
 void remove_blob(store::Blobs& blobs, std::string_view blob_id) {

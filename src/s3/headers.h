@@ -20,6 +20,12 @@ std::string owner_id(const Context& ctx);
 /// "null" otherwise (unversioned and Suspended buckets write the null version).
 std::string new_version_id(Context& ctx, store::Versioning versioning);
 
+/// True when `version_id` has the form of a version id podbucket can have issued: "null", or exactly 32
+/// characters of new_version_id's alphabet (A-Z a-z 0-9 . _). Anything else cannot name a version, and S3 answers
+/// it with 400 InvalidArgument "Invalid version id specified" (DeleteObject, the tagging operations) rather than
+/// treating it as a missing version (S3 API reference DeleteObject; behaviour observed against AWS).
+bool is_valid_version_id(std::string_view version_id);
+
 /// True when responses for objects of this bucket carry x-amz-version-id (versioning was ever enabled).
 inline bool shows_version_ids(store::Versioning v) { return v != store::Versioning::kUnversioned; }
 

@@ -41,7 +41,11 @@ core::Result<http::Response> delete_object(Context& ctx, const Operation& op, ht
   auto bucket = bucket::require_bucket(ctx, op.bucket);
   if (!bucket) return bucket.error();
   auto q = wire::QueryParams::parse(req.raw_query);
-  auto outcome = delete_one(ctx, *bucket, op.key, std::string(q.get("versionId").value_or("")));
+  std::string version_id(q.get("versionId").value_or(""));
+  // S3 rejects a versionId that cannot be a version id (400), but a well-formed one that names no version is a
+  // successful no-op, like deleting a missing key.
+  if (q.has("versionId") && !is_valid_version_id(version_id)) return invalid_version_id(version_id);
+  auto outcome = delete_one(ctx, *bucket, op.key, version_id);
   if (!outcome) return outcome.error();
   // AWS answers DeleteObject on a missing key with 204; SDKs depend on it.
   http::Response r;

@@ -123,6 +123,12 @@ core::Result<http::Response> delete_objects(Context& ctx, const Operation& op, h
                                e.key.size() > kMaxKeyBytes ? "Your key is too long" : "Invalid key");
       continue;
     }
+    // AWS answers a malformed VersionId here with a per-key NoSuchVersion (DeleteObject says InvalidArgument);
+    // a well-formed VersionId that names no version is <Deleted>, as for a missing key. An empty one means none.
+    if (!e.version_id.empty() && !is_valid_version_id(e.version_id)) {
+      e.error = no_such_version(op.bucket, e.key, e.version_id);
+      continue;
+    }
     auto outcome = delete_one(ctx, *bucket, e.key, e.version_id);
     if (!outcome) {
       e.error = outcome.error();

@@ -31,12 +31,15 @@ core::Result<http::Response> head_object(Context& ctx, const Operation& op, http
 
 /// DELETE /bucket/key[?versionId] → 204, also for a missing key. Versioning Enabled: adds a delete marker;
 /// Suspended: a "null" delete marker replacing the null version; with versionId: removes that version for good.
-/// Errors: NoSuchBucket.
+/// A versionId that is well-formed but names no version is a success (204 echoing the id), as in S3.
+/// Errors: NoSuchBucket, InvalidArgument (malformed versionId, see is_valid_version_id).
 core::Result<http::Response> delete_object(Context& ctx, const Operation& op, http::Request& req);
 
 /// POST /bucket?delete with a <Delete> document of at most 1000 objects → <DeleteResult>. Requires Content-MD5 or
 /// an x-amz-checksum-* / x-amz-sdk-checksum-algorithm header. Errors: NoSuchBucket, MalformedXML,
-/// InvalidRequest (no integrity header), InvalidDigest, BadDigest; per-key failures are <Error> entries.
+/// InvalidRequest (no integrity header), InvalidDigest, BadDigest; per-key failures are <Error> entries
+/// (a malformed VersionId is a per-key NoSuchVersion there, as AWS answers it; a well-formed missing one is
+/// <Deleted>).
 core::Result<http::Response> delete_objects(Context& ctx, const Operation& op, http::Request& req);
 
 /// PUT /bucket/key with x-amz-copy-source → <CopyObjectResult>. Errors: NoSuchBucket, NoSuchKey, NoSuchVersion,
@@ -44,5 +47,21 @@ core::Result<http::Response> delete_objects(Context& ctx, const Operation& op, h
 /// over 5 GiB, source is a delete marker), PreconditionFailed (x-amz-copy-source-if-*), and PutObject's metadata
 /// errors.
 core::Result<http::Response> copy_object(Context& ctx, const Operation& op, http::Request& req);
+
+/// GET /bucket/key?tagging[&versionId] → 200 <Tagging xmlns=S3><TagSet><Tag><Key/><Value/></Tag>...</TagSet>
+/// </Tagging> (tags in key order), with x-amz-version-id when the bucket has (had) versioning.
+/// Errors: NoSuchBucket, NoSuchKey, NoSuchVersion, InvalidArgument (malformed versionId), MethodNotAllowed (the
+/// addressed or current version is a delete marker, with x-amz-delete-marker). S3 API reference GetObjectTagging.
+core::Result<http::Response> get_object_tagging(Context& ctx, const Operation& op, http::Request& req);
+
+/// PUT /bucket/key?tagging[&versionId] with a <Tagging> body → 200, replacing the version's whole tag set;
+/// x-amz-version-id as for GetObjectTagging. Errors: GetObjectTagging's, plus MalformedXML (not a <Tagging>
+/// document with a <TagSet>, a <Tag> without <Key> or <Value>, body over 64 KiB), InvalidTag (more than 10 tags,
+/// duplicate keys, empty key, key over 128 or value over 256 characters). S3 API reference PutObjectTagging.
+core::Result<http::Response> put_object_tagging(Context& ctx, const Operation& op, http::Request& req);
+
+/// DELETE /bucket/key?tagging[&versionId] → 204, removing every tag of the version; x-amz-version-id as for
+/// GetObjectTagging. Errors: as GetObjectTagging. S3 API reference DeleteObjectTagging.
+core::Result<http::Response> delete_object_tagging(Context& ctx, const Operation& op, http::Request& req);
 
 }  // namespace podbucket::s3::object
