@@ -13,6 +13,8 @@ enum class OpKind {
   kPutObject, kGetObject, kHeadObject, kDeleteObject, kDeleteObjects, kCopyObject,
   // Listing.
   kListObjects, kListObjectsV2, kListObjectVersions,
+  // Object tagging (?tagging on a key).
+  kGetObjectTagging, kPutObjectTagging, kDeleteObjectTagging,
   // Multipart.
   kCreateMultipartUpload, kUploadPart, kUploadPartCopy, kCompleteMultipartUpload, kAbortMultipartUpload,
   kListParts, kListMultipartUploads,

@@ -21,8 +21,8 @@ constexpr std::array kBucketSubresources = {
     "tagging",    "versioning",   "website",          "metadataTable", "session"};
 
 // Object sub-resources that exist in S3 but are not served here (yet).
-constexpr std::array kObjectSubresources = {"acl",     "tagging", "attributes", "retention",
-                                            "legal-hold", "torrent", "restore",  "select", "renameObject"};
+constexpr std::array kObjectSubresources = {"acl",     "attributes", "retention", "legal-hold",
+                                            "torrent", "restore",    "select",    "renameObject"};
 
 template <size_t N>
 std::string find_subresource(const wire::QueryParams& q, const std::array<const char*, N>& names) {
@@ -81,6 +81,7 @@ core::Result<Operation> route_object(const http::Request& req, const wire::Query
   auto op = [&](OpKind k) { return Operation{k, bucket, key, {}}; };
   if (m == "GET") {
     if (q.has("uploadId")) return op(OpKind::kListParts);
+    if (q.has("tagging")) return op(OpKind::kGetObjectTagging);
     if (auto s = find_subresource(q, kObjectSubresources); !s.empty()) return unsupported(bucket, key, s);
     return op(OpKind::kGetObject);
   }
@@ -88,11 +89,13 @@ core::Result<Operation> route_object(const http::Request& req, const wire::Query
   if (m == "PUT") {
     bool copy = req.headers.has("x-amz-copy-source");
     if (q.has("uploadId") || q.has("partNumber")) return op(copy ? OpKind::kUploadPartCopy : OpKind::kUploadPart);
+    if (q.has("tagging")) return op(OpKind::kPutObjectTagging);
     if (auto s = find_subresource(q, kObjectSubresources); !s.empty()) return unsupported(bucket, key, s);
     return op(copy ? OpKind::kCopyObject : OpKind::kPutObject);
   }
   if (m == "DELETE") {
     if (q.has("uploadId")) return op(OpKind::kAbortMultipartUpload);
+    if (q.has("tagging")) return op(OpKind::kDeleteObjectTagging);
     if (auto s = find_subresource(q, kObjectSubresources); !s.empty()) return unsupported(bucket, key, s);
     return op(OpKind::kDeleteObject);
   }
@@ -174,6 +177,9 @@ std::string_view op_name(OpKind kind) {
     case OpKind::kListObjects: return "ListObjects";
     case OpKind::kListObjectsV2: return "ListObjectsV2";
     case OpKind::kListObjectVersions: return "ListObjectVersions";
+    case OpKind::kGetObjectTagging: return "GetObjectTagging";
+    case OpKind::kPutObjectTagging: return "PutObjectTagging";
+    case OpKind::kDeleteObjectTagging: return "DeleteObjectTagging";
     case OpKind::kCreateMultipartUpload: return "CreateMultipartUpload";
     case OpKind::kUploadPart: return "UploadPart";
     case OpKind::kUploadPartCopy: return "UploadPartCopy";

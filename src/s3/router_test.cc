@@ -54,7 +54,11 @@ TEST(Router, Table) {
       {"POST", "/b1/k?uploadId=u", "localhost", OpKind::kCompleteMultipartUpload, "b1", "k"},
       {"DELETE", "/b1/k?uploadId=u", "localhost", OpKind::kAbortMultipartUpload, "b1", "k"},
       {"GET", "/b1/k?uploadId=u", "localhost", OpKind::kListParts, "b1", "k"},
-      {"GET", "/b1/k?tagging", "localhost", OpKind::kUnsupported, "b1", "k"},
+      {"GET", "/b1/k?tagging", "localhost", OpKind::kGetObjectTagging, "b1", "k"},
+      {"GET", "/b1/k?tagging&versionId=v", "localhost", OpKind::kGetObjectTagging, "b1", "k"},
+      {"PUT", "/b1/k?tagging", "localhost", OpKind::kPutObjectTagging, "b1", "k"},
+      {"DELETE", "/b1/k?tagging", "localhost", OpKind::kDeleteObjectTagging, "b1", "k"},
+      {"GET", "/b1?tagging", "localhost", OpKind::kUnsupported, "b1", ""},
       // Odd keys: decoded once, stored literally.
       {"GET", "/b1/a%2Bb+c%20d", "localhost", OpKind::kGetObject, "b1", "a+b+c d"},
       {"GET", "/b1/dir/../x", "localhost", OpKind::kGetObject, "b1", "dir/../x"},

@@ -23,6 +23,9 @@ core::Result<http::Response> dispatch(Context& ctx, const Operation& op, http::R
     case OpKind::kDeleteObject: return object::delete_object(ctx, op, req);
     case OpKind::kDeleteObjects: return object::delete_objects(ctx, op, req);
     case OpKind::kCopyObject: return object::copy_object(ctx, op, req);
+    case OpKind::kGetObjectTagging: return object::get_object_tagging(ctx, op, req);
+    case OpKind::kPutObjectTagging: return object::put_object_tagging(ctx, op, req);
+    case OpKind::kDeleteObjectTagging: return object::delete_object_tagging(ctx, op, req);
 
     case OpKind::kListObjects: return list::list_objects(ctx, op, req);
     case OpKind::kListObjectsV2: return list::list_objects_v2(ctx, op, req);

@@ -430,6 +430,119 @@ TEST_F(S3Test, ListObjects) {
   EXPECT_EQ(call("GET", "/nob?list-type=2").code, "NoSuchBucket");
 }
 
+TEST_F(S3Test, ObjectTagging) {
+  call("PUT", "/bkt");
+  call("PUT", "/bkt/k", "x", {{"x-amz-tagging", "a=1&b=two%20words"}});
+  auto get = call("GET", "/bkt/k?tagging");
+  ASSERT_EQ(get.status, 200) << get.code;
+  EXPECT_EQ(get.body,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Tagging xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+            "<TagSet><Tag><Key>a</Key><Value>1</Value></Tag><Tag><Key>b</Key><Value>two words</Value></Tag>"
+            "</TagSet></Tagging>")
+      << get.body;
+  EXPECT_FALSE(get.headers.get("x-amz-version-id").has_value());
+
+  const std::string doc = "<Tagging><TagSet><Tag><Key>new</Key><Value>v</Value></Tag></TagSet></Tagging>";
+  auto put = call("PUT", "/bkt/k?tagging", doc);
+  EXPECT_EQ(put.status, 200) << put.code;
+  EXPECT_EQ(call("HEAD", "/bkt/k").headers.get("x-amz-tagging-count"), "1");
+  EXPECT_NE(call("GET", "/bkt/k?tagging").body.find("<TagSet><Tag><Key>new</Key><Value>v</Value></Tag></TagSet>"),
+            std::string::npos);
+  EXPECT_EQ(call("GET", "/bkt/k").body, "x");  // the object itself is untouched
+
+  EXPECT_EQ(call("PUT", "/bkt/k?tagging", "<Tagging>").code, "MalformedXML");
+  std::string dup = "<Tagging><TagSet><Tag><Key>d</Key><Value>1</Value></Tag><Tag><Key>d</Key><Value>2</Value></Tag>"
+                    "</TagSet></Tagging>";
+  EXPECT_EQ(call("PUT", "/bkt/k?tagging", dup).code, "InvalidTag");
+  EXPECT_NE(call("GET", "/bkt/k?tagging").body.find("<Key>new</Key>"), std::string::npos);  // failed PUT kept tags
+
+  auto del = call("DELETE", "/bkt/k?tagging");
+  EXPECT_EQ(del.status, 204);
+  EXPECT_NE(call("GET", "/bkt/k?tagging").body.find("<TagSet></TagSet>"), std::string::npos)
+      << call("GET", "/bkt/k?tagging").body;
+  EXPECT_FALSE(call("HEAD", "/bkt/k").headers.get("x-amz-tagging-count").has_value());
+
+  EXPECT_EQ(call("GET", "/bkt/missing?tagging").code, "NoSuchKey");
+  EXPECT_EQ(call("PUT", "/bkt/missing?tagging", doc).code, "NoSuchKey");
+  EXPECT_EQ(call("DELETE", "/bkt/missing?tagging").code, "NoSuchKey");
+  EXPECT_EQ(call("GET", "/nob/k?tagging").code, "NoSuchBucket");
+  EXPECT_EQ(call("GET", "/bkt/k?tagging&versionId=bad-id").code, "InvalidArgument");
+  EXPECT_EQ(call("GET", "/bkt/k?tagging&versionId=null").status, 200);
+  EXPECT_EQ(call("GET", "/bkt?tagging").code, "NotImplemented");  // bucket tagging is not served
+}
+
+TEST_F(S3Test, ObjectTaggingVersioned) {
+  call("PUT", "/ver");
+  set_versioning("ver", store::Versioning::kEnabled);
+  const std::string v1(*call("PUT", "/ver/k", "one", {{"x-amz-tagging", "gen=1"}}).headers.get("x-amz-version-id"));
+  const std::string v2(*call("PUT", "/ver/k", "two", {{"x-amz-tagging", "gen=2"}}).headers.get("x-amz-version-id"));
+  auto current = call("GET", "/ver/k?tagging");
+  EXPECT_EQ(current.headers.get("x-amz-version-id"), v2);
+  EXPECT_NE(current.body.find("<Value>2</Value>"), std::string::npos);
+  auto old = call("GET", "/ver/k?tagging&versionId=" + v1);
+  EXPECT_EQ(old.headers.get("x-amz-version-id"), v1);
+  EXPECT_NE(old.body.find("<Value>1</Value>"), std::string::npos);
+
+  // Tagging one version leaves the others alone.
+  const std::string doc = "<Tagging><TagSet><Tag><Key>gen</Key><Value>old</Value></Tag></TagSet></Tagging>";
+  EXPECT_EQ(call("PUT", "/ver/k?tagging&versionId=" + v1, doc).headers.get("x-amz-version-id"), v1);
+  EXPECT_NE(call("GET", "/ver/k?tagging&versionId=" + v1).body.find("<Value>old</Value>"), std::string::npos);
+  EXPECT_NE(call("GET", "/ver/k?tagging").body.find("<Value>2</Value>"), std::string::npos);
+  EXPECT_EQ(call("DELETE", "/ver/k?tagging&versionId=" + v2).headers.get("x-amz-version-id"), v2);
+  EXPECT_NE(call("GET", "/ver/k?tagging").body.find("<TagSet></TagSet>"), std::string::npos);
+
+  const std::string absent(32, 'A');
+  auto missing = call("GET", "/ver/k?tagging&versionId=" + absent);
+  EXPECT_EQ(missing.code, "NoSuchVersion");
+  EXPECT_EQ(call("PUT", "/ver/k?tagging&versionId=" + absent, doc).code, "NoSuchVersion");
+
+  // Delete markers have no tags: 405 whether addressed by id or current.
+  const std::string marker(*call("DELETE", "/ver/k").headers.get("x-amz-version-id"));
+  auto on_current = call("GET", "/ver/k?tagging");
+  EXPECT_EQ(on_current.status, 405);
+  EXPECT_EQ(on_current.code, "MethodNotAllowed");
+  EXPECT_EQ(on_current.headers.get("x-amz-delete-marker"), "true");
+  EXPECT_EQ(on_current.headers.get("x-amz-version-id"), marker);
+  EXPECT_EQ(call("PUT", "/ver/k?tagging&versionId=" + marker, doc).code, "MethodNotAllowed");
+  EXPECT_EQ(call("DELETE", "/ver/k?tagging").code, "MethodNotAllowed");
+  EXPECT_NE(call("GET", "/ver/k?tagging&versionId=" + v1).body.find("<Value>old</Value>"), std::string::npos);
+}
+
+TEST_F(S3Test, DeleteWithMalformedOrMissingVersionId) {
+  call("PUT", "/ver");
+  set_versioning("ver", store::Versioning::kEnabled);
+  const std::string v1(*call("PUT", "/ver/k", "one").headers.get("x-amz-version-id"));
+
+  // Not a version id at all: 400 InvalidArgument, nothing deleted.
+  auto bad = call("DELETE", "/ver/k?versionId=no-such-version-id");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.code, "InvalidArgument");
+  EXPECT_EQ(call("DELETE", "/ver/k?versionId=").code, "InvalidArgument");
+  // Well-formed but unknown: 204 echoing the id, nothing deleted (S3 treats it like a missing key).
+  const std::string absent(32, 'Z');
+  auto unknown = call("DELETE", "/ver/k?versionId=" + absent);
+  EXPECT_EQ(unknown.status, 204);
+  EXPECT_EQ(unknown.headers.get("x-amz-version-id"), absent);
+  EXPECT_FALSE(unknown.headers.get("x-amz-delete-marker").has_value());
+  EXPECT_EQ(call("DELETE", "/ver/k?versionId=null").status, 204);
+  EXPECT_EQ(call("GET", "/ver/k").body, "one");
+
+  // DeleteObjects: the malformed id is a per-key NoSuchVersion; the others are deleted.
+  call("PUT", "/ver/other", "2");
+  const std::string doc = "<Delete><Quiet>true</Quiet><Object><Key>other</Key></Object>"
+                          "<Object><Key>k</Key><VersionId>no-such-version-id</VersionId></Object>"
+                          "<Object><Key>k</Key><VersionId>" + absent + "</VersionId></Object></Delete>";
+  auto r = call("POST", "/ver?delete", doc, {{"Content-MD5", md5_b64(doc)}});
+  ASSERT_EQ(r.status, 200) << r.code;
+  EXPECT_NE(r.body.find("<DeleteResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Error><Key>k</Key>"
+                        "<VersionId>no-such-version-id</VersionId><Code>NoSuchVersion</Code>"
+                        "<Message>The specified version does not exist.</Message></Error></DeleteResult>"),
+            std::string::npos)
+      << r.body;
+  EXPECT_EQ(call("GET", "/ver/other").code, "NoSuchKey");
+  EXPECT_EQ(call("GET", "/ver/k?versionId=" + v1).body, "one");
+}
+
 TEST_F(S3Test, UnsupportedIsNotImplemented) {
   call("PUT", "/bkt");
   auto r = call("GET", "/bkt?lifecycle");

@@ -336,6 +336,20 @@ class TestDeleteObjects(Boto3Base):
             self.s3.head_object(Bucket=self.bucket, Key="delerr/a")
         self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key="delerr/b")["Body"].read(), b"b")
 
+    def test_delete_object_version_id_format(self):
+        # S3: a versionId that cannot be a version id is 400 InvalidArgument; a well-formed one that names no
+        # version is a 204 no-op.
+        self.put("delver/a", b"a")
+        with self.assertRaises(ClientError) as c:
+            self.s3.delete_object(Bucket=self.bucket, Key="delver/a", VersionId="no-such-version-id")
+        self.assertCode(c, "InvalidArgument", 400)
+        r = self.s3.delete_object(Bucket=self.bucket, Key="delver/a", VersionId="A" * 32)
+        self.assertEqual(r["ResponseMetadata"]["HTTPStatusCode"], 204)
+        self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key="delver/a")["Body"].read(), b"a")
+        self.s3.delete_object(Bucket=self.bucket, Key="delver/a", VersionId="null")
+        with self.assertRaises(ClientError) as c:
+            self.s3.head_object(Bucket=self.bucket, Key="delver/a")
+
     def test_delete_objects_special_keys(self):
         keys = ["delsp/a b", "delsp/c+d", "delsp/e%f", "delsp/ü&<>"]
         for k in keys:
@@ -343,6 +357,67 @@ class TestDeleteObjects(Boto3Base):
         r = self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": [{"Key": k} for k in keys]})
         self.assertEqual(sorted(d["Key"] for d in r["Deleted"]), sorted(keys))
         self.assertEqual(self.s3.list_objects_v2(Bucket=self.bucket, Prefix="delsp/")["KeyCount"], 0)
+
+
+class TestObjectTagging(Boto3Base):
+    def test_put_get_delete_tagging(self):
+        self.put("tag/a", b"a", Tagging="x=1&y=two%20words")
+        r = self.s3.get_object_tagging(Bucket=self.bucket, Key="tag/a")
+        self.assertEqual(r["TagSet"], [{"Key": "x", "Value": "1"}, {"Key": "y", "Value": "two words"}])
+        self.s3.put_object_tagging(Bucket=self.bucket, Key="tag/a",
+                                   Tagging={"TagSet": [{"Key": "k", "Value": "v"}]})
+        self.assertEqual(self.s3.get_object_tagging(Bucket=self.bucket, Key="tag/a")["TagSet"],
+                         [{"Key": "k", "Value": "v"}])
+        self.assertEqual(self.s3.head_object(Bucket=self.bucket, Key="tag/a")["ResponseMetadata"]["HTTPHeaders"]
+                         .get("x-amz-tagging-count"), "1")
+        r = self.s3.delete_object_tagging(Bucket=self.bucket, Key="tag/a")
+        self.assertEqual(r["ResponseMetadata"]["HTTPStatusCode"], 204)
+        self.assertEqual(self.s3.get_object_tagging(Bucket=self.bucket, Key="tag/a")["TagSet"], [])
+
+    def test_tagging_errors(self):
+        self.put("tag/b", b"b")
+        with self.assertRaises(ClientError) as c:
+            self.s3.get_object_tagging(Bucket=self.bucket, Key="tag/missing")
+        self.assertCode(c, "NoSuchKey", 404)
+        with self.assertRaises(ClientError) as c:
+            self.s3.put_object_tagging(Bucket=self.bucket, Key="tag/b", Tagging={"TagSet": [
+                {"Key": f"k{i}", "Value": "v"} for i in range(11)]})
+        self.assertCode(c, "InvalidTag", 400)
+        with self.assertRaises(ClientError) as c:
+            self.s3.put_object_tagging(Bucket=self.bucket, Key="tag/b", Tagging={"TagSet": [
+                {"Key": "k" * 129, "Value": "v"}]})
+        self.assertCode(c, "InvalidTag", 400)
+        with self.assertRaises(ClientError) as c:
+            self.s3.get_object_tagging(Bucket=self.bucket, Key="tag/b", VersionId="not-a-version-id")
+        self.assertCode(c, "InvalidArgument", 400)
+        self.assertEqual(self.s3.get_object_tagging(Bucket=self.bucket, Key="tag/b")["TagSet"], [])
+
+    def test_versioned_tagging_and_delete_marker(self):
+        bucket = harness.unique_bucket("tagver")
+        self.s3.create_bucket(Bucket=bucket)
+        try:
+            self.s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        except ClientError as e:
+            self.s3.delete_bucket(Bucket=bucket)
+            if e.response.get("Error", {}).get("Code") == "NotImplemented":
+                self.skipTest("PutBucketVersioning is not served yet")
+            raise
+        v1 = self.s3.put_object(Bucket=bucket, Key="k", Body=b"1", Tagging="gen=1")["VersionId"]
+        v2 = self.s3.put_object(Bucket=bucket, Key="k", Body=b"2", Tagging="gen=2")["VersionId"]
+        r = self.s3.get_object_tagging(Bucket=bucket, Key="k")
+        self.assertEqual((r["VersionId"], r["TagSet"]), (v2, [{"Key": "gen", "Value": "2"}]))
+        r = self.s3.get_object_tagging(Bucket=bucket, Key="k", VersionId=v1)
+        self.assertEqual((r["VersionId"], r["TagSet"]), (v1, [{"Key": "gen", "Value": "1"}]))
+        marker = self.s3.delete_object(Bucket=bucket, Key="k")["VersionId"]
+        with self.assertRaises(ClientError) as c:
+            self.s3.get_object_tagging(Bucket=bucket, Key="k")
+        self.assertCode(c, "MethodNotAllowed", 405)
+        with self.assertRaises(ClientError) as c:
+            self.s3.get_object_tagging(Bucket=bucket, Key="k", VersionId=marker)
+        self.assertCode(c, "MethodNotAllowed", 405)
+        for v in (marker, v2, v1):
+            self.s3.delete_object(Bucket=bucket, Key="k", VersionId=v)
+        self.s3.delete_bucket(Bucket=bucket)
 
 
 class TestListing(Boto3Base):
