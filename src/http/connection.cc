@@ -10,6 +10,8 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <limits>
+#include <memory>
+#include <span>
 #include <vector>
 
 #include "core/clock.h"
@@ -205,7 +207,10 @@ bool Connection<Stream>::write_response(Response& res, bool head, unsigned versi
     boost::asio::write(stream_, boost::asio::buffer(res.body), ec);
     return !ec;
   }
-  std::vector<char> chunk(std::min<uint64_t>(kChunk, std::max<uint64_t>(length, 1)));
+  // Not value-initialized: zeroing up to 1 MiB per response is wasted work, the stream overwrites it.
+  const size_t chunk_size = size_t(std::min<uint64_t>(kChunk, std::max<uint64_t>(length, 1)));
+  std::unique_ptr<char[]> chunk_storage(new char[chunk_size]);
+  std::span<char> chunk(chunk_storage.get(), chunk_size);
   uint64_t left = length;
   try {
     while (left > 0) {
