@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "wire/query.h"
 #include "core/encoding.h"
 #include "crypto/hash.h"
 
@@ -54,16 +55,9 @@ std::string canonical_uri(std::string_view raw_path, PathStyle style) {
 
 std::string canonical_query(std::string_view raw_query, std::string_view exclude) {
   std::vector<std::pair<std::string, std::string>> pairs;
-  size_t start = 0;
-  while (start <= raw_query.size()) {
-    size_t end = raw_query.find('&', start);
-    if (end == std::string_view::npos) end = raw_query.size();
-    std::string_view pair = raw_query.substr(start, end - start);
-    start = end + 1;
-    if (pair.empty()) continue;
-    size_t eq = pair.find('=');
-    std::string name = decode_or_raw(pair.substr(0, eq));
-    std::string value = eq == std::string_view::npos ? std::string() : decode_or_raw(pair.substr(eq + 1));
+  for (const auto& p : wire::split_raw_query(raw_query)) {
+    std::string name = decode_or_raw(p.raw_name);
+    std::string value = decode_or_raw(p.raw_value);
     if (!exclude.empty() && name == exclude) continue;
     pairs.emplace_back(core::uri_encode(name), core::uri_encode(value));
   }

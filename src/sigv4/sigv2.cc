@@ -5,6 +5,7 @@
 #include <chrono>
 #include <map>
 
+#include "wire/query.h"
 #include "core/encoding.h"
 #include "core/time_format.h"
 #include "crypto/hash.h"
@@ -30,28 +31,6 @@ bool is_sub_resource(std::string_view name) {
   return std::find(kSubResources.begin(), kSubResources.end(), name) != kSubResources.end();
 }
 
-struct QueryPair {
-  std::string_view raw_name;
-  std::string_view raw_value;
-  bool has_value;
-};
-
-std::vector<QueryPair> split_query(std::string_view raw_query) {
-  std::vector<QueryPair> out;
-  size_t start = 0;
-  while (start <= raw_query.size()) {
-    size_t end = raw_query.find('&', start);
-    if (end == std::string_view::npos) end = raw_query.size();
-    std::string_view pair = raw_query.substr(start, end - start);
-    start = end + 1;
-    if (pair.empty()) continue;
-    size_t eq = pair.find('=');
-    out.push_back({pair.substr(0, eq), eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1),
-                   eq != std::string_view::npos});
-  }
-  return out;
-}
-
 std::string decode(std::string_view s) {
   auto d = core::percent_decode(s);
   return d ? std::move(*d) : std::string(s);
@@ -61,7 +40,7 @@ std::string decode(std::string_view s) {
 std::string header_or_query(const http::Request& req, std::string_view name, bool presigned) {
   if (auto h = req.headers.get(name)) return std::string(core::trim(*h));
   if (presigned) {
-    for (const auto& p : split_query(req.raw_query)) {
+    for (const auto& p : wire::split_raw_query(req.raw_query)) {
       if (core::iequals(decode(p.raw_name), name)) return decode(p.raw_value);
     }
   }
@@ -86,7 +65,7 @@ std::string v2_string_to_sign(const http::Request& req, std::string_view date_li
     if (lower.rfind("x-amz-", 0) == 0) amz[lower].push_back(std::string(core::trim(value)));
   }
   if (presigned) {
-    for (const auto& p : split_query(req.raw_query)) {
+    for (const auto& p : wire::split_raw_query(req.raw_query)) {
       std::string lower = core::to_lower(decode(p.raw_name));
       if (lower.rfind("x-amz-", 0) == 0) amz[lower].push_back(decode(p.raw_value));
     }
@@ -99,7 +78,7 @@ std::string v2_string_to_sign(const http::Request& req, std::string_view date_li
   }
   out += resource_path;
   std::vector<std::pair<std::string, std::string>> subs;  // name, "=value" or ""
-  for (const auto& p : split_query(req.raw_query)) {
+  for (const auto& p : wire::split_raw_query(req.raw_query)) {
     if (is_sub_resource(p.raw_name)) {
       subs.emplace_back(std::string(p.raw_name), p.has_value ? "=" + decode(p.raw_value) : std::string());
     }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <vector>
 
+#include "wire/query.h"
 #include "core/encoding.h"
 #include "core/time_format.h"
 #include "crypto/hash.h"
@@ -79,17 +80,9 @@ void strip_aws_chunked(http::Headers& headers) {
 // sign exactly what they send.
 std::string raw_sorted_query(std::string_view raw_query, std::string_view exclude) {
   std::vector<std::pair<std::string_view, std::string_view>> pairs;
-  size_t start = 0;
-  while (start <= raw_query.size()) {
-    size_t end = raw_query.find('&', start);
-    if (end == std::string_view::npos) end = raw_query.size();
-    std::string_view pair = raw_query.substr(start, end - start);
-    start = end + 1;
-    if (pair.empty()) continue;
-    size_t eq = pair.find('=');
-    std::string_view name = pair.substr(0, eq);
-    if (!exclude.empty() && name == exclude) continue;
-    pairs.emplace_back(name, eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+  for (const auto& p : wire::split_raw_query(raw_query)) {
+    if (!exclude.empty() && p.raw_name == exclude) continue;
+    pairs.emplace_back(p.raw_name, p.raw_value);
   }
   std::sort(pairs.begin(), pairs.end());
   std::string out;

@@ -8,6 +8,17 @@
 
 namespace podbucket::wire {
 
+/// One `name=value` piece of a raw query string, still percent-encoded. `has_value` is false for a bare `name`.
+struct RawQueryPair {
+  std::string_view raw_name;
+  std::string_view raw_value;
+  bool has_value = false;
+};
+
+/// Splits a raw query string (or form body) on '&', skipping empty pieces. The views point into `raw`.
+/// The one splitter used by query decoding and by SigV4/SigV2 canonicalization.
+std::vector<RawQueryPair> split_raw_query(std::string_view raw);
+
 /// Decoded `name=value` pairs in order. A name without '=' has an empty value and `has()` is true.
 class QueryParams {
  public:
