@@ -6,7 +6,7 @@
 #include "s3/errors.h"
 #include "s3/headers.h"
 #include "s3/multipart/common.h"
-#include "s3/multipart/copy_source.h"
+#include "s3/copy_source.h"
 #include "s3/multipart/multipart.h"
 #include "s3/object/conditional.h"
 

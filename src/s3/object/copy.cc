@@ -8,7 +8,7 @@
 #include "s3/headers.h"
 #include "s3/object/commit.h"
 #include "s3/object/conditional.h"
-#include "s3/object/copy_source.h"
+#include "s3/copy_source.h"
 #include "s3/object/object.h"
 #include "s3/object/object_headers.h"
 #include "wire/xml_writer.h"
@@ -31,36 +31,6 @@ core::Result<bool> replace_directive(const http::Headers& headers, std::string_v
 }
 
 }  // namespace
-
-core::Result<CopySource> parse_copy_source(std::string_view header) {
-  header = core::trim(header);
-  std::string_view path = header;
-  std::string version_id;
-  if (auto qm = header.find('?'); qm != std::string_view::npos) {
-    path = header.substr(0, qm);
-    std::string_view query = header.substr(qm + 1);
-    constexpr std::string_view kVersion = "versionId=";
-    if (query.substr(0, kVersion.size()) == kVersion) {
-      auto v = core::percent_decode(query.substr(kVersion.size()));
-      if (!v) return core::AwsError(kInvalidArgument, "Invalid copy source encoding");
-      version_id = *v;
-    }
-  }
-  auto decoded = core::percent_decode(path);
-  if (!decoded || !core::is_valid_utf8(*decoded)) {
-    return core::AwsError(kInvalidArgument, "Invalid copy source encoding");
-  }
-  std::string_view p = *decoded;
-  if (!p.empty() && p.front() == '/') p.remove_prefix(1);
-  auto slash = p.find('/');
-  if (slash == std::string_view::npos || slash == 0 || slash + 1 == p.size()) {
-    return core::AwsError(kInvalidArgument,
-                          "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
-        .with_field("ArgumentName", "x-amz-copy-source")
-        .with_field("ArgumentValue", std::string(header));
-  }
-  return CopySource{std::string(p.substr(0, slash)), std::string(p.substr(slash + 1)), version_id};
-}
 
 core::Result<http::Response> copy_object(Context& ctx, const Operation& op, http::Request& req) {
   auto source = parse_copy_source(req.headers.get("x-amz-copy-source").value_or(""));

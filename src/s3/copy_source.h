@@ -1,6 +1,6 @@
 #pragma once
-// The x-amz-copy-source and x-amz-copy-source-range headers of UploadPartCopy
-// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html). Pure parsing.
+// The x-amz-copy-source header of CopyObject and UploadPartCopy, and x-amz-copy-source-range of UploadPartCopy
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html, API_UploadPartCopy.html). Pure parsing.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -8,7 +8,7 @@
 
 #include "core/result.h"
 
-namespace podbucket::s3::multipart {
+namespace podbucket::s3 {
 
 struct CopySource {
   std::string bucket;
@@ -17,7 +17,7 @@ struct CopySource {
 };
 
 /// Parses "bucket/key", "/bucket/key" or either with "?versionId=V"; the bucket and key are URL-encoded.
-/// Errors: InvalidArgument (no bucket or key, bad percent-escape, empty versionId).
+/// Errors: InvalidArgument (no bucket or key, bad percent-escape, a key that is not UTF-8, empty versionId).
 core::Result<CopySource> parse_copy_source(std::string_view header);
 
 struct CopyRange {
@@ -30,4 +30,4 @@ struct CopyRange {
 /// (last beyond the source; field ActualObjectSize).
 core::Result<CopyRange> resolve_copy_range(std::optional<std::string_view> header, uint64_t size);
 
-}  // namespace podbucket::s3::multipart
+}  // namespace podbucket::s3

@@ -1,11 +1,11 @@
-#include "s3/multipart/copy_source.h"
+#include "s3/copy_source.h"
 
 #include <charconv>
 
 #include "core/encoding.h"
 #include "s3/errors.h"
 
-namespace podbucket::s3::multipart {
+namespace podbucket::s3 {
 namespace {
 
 std::optional<uint64_t> parse_u64(std::string_view text) {
@@ -16,15 +16,17 @@ std::optional<uint64_t> parse_u64(std::string_view text) {
   return v;
 }
 
-core::AwsError bad_source() {
+core::AwsError bad_source(std::string_view header) {
   return core::AwsError(kInvalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
-      .with_field("ArgumentName", "x-amz-copy-source");
+      .with_field("ArgumentName", "x-amz-copy-source")
+      .with_field("ArgumentValue", std::string(header));
 }
 
 }  // namespace
 
 core::Result<CopySource> parse_copy_source(std::string_view header) {
   header = core::trim(header);
+  const std::string_view original = header;
   CopySource out;
   // The versionId separator is a literal '?': a '?' inside the key arrives percent-encoded.
   if (size_t q = header.find('?'); q != std::string_view::npos) {
@@ -35,14 +37,15 @@ core::Result<CopySource> parse_copy_source(std::string_view header) {
           .with_field("ArgumentName", "x-amz-copy-source");
     }
     auto version = core::percent_decode(query.substr(std::string_view("versionId=").size()));
-    if (!version) return bad_source();
+    if (!version) return bad_source(original);
     out.version_id = std::move(*version);
   }
   if (header.starts_with('/')) header.remove_prefix(1);
   auto decoded = core::percent_decode(header);
-  if (!decoded) return bad_source();
+  if (!decoded) return bad_source(original);
+  if (!core::is_valid_utf8(*decoded)) return core::AwsError(kInvalidArgument, "Invalid copy source encoding");
   size_t slash = decoded->find('/');
-  if (slash == std::string::npos || slash == 0 || slash + 1 == decoded->size()) return bad_source();
+  if (slash == std::string::npos || slash == 0 || slash + 1 == decoded->size()) return bad_source(original);
   out.bucket = decoded->substr(0, slash);
   out.key = decoded->substr(slash + 1);
   return out;
@@ -72,4 +75,4 @@ core::Result<CopyRange> resolve_copy_range(std::optional<std::string_view> heade
   return CopyRange{*first, *last - *first + 1};
 }
 
-}  // namespace podbucket::s3::multipart
+}  // namespace podbucket::s3
