@@ -10,7 +10,10 @@
 namespace podbucket::s3::multipart {
 namespace {
 
-constexpr size_t kUploadIdBytes = 48;  // 64 base64url characters
+// 64 letters and digits (~380 bits). Never '-' or '_': an id starting with '-' is read as an option by awscli
+// (`--upload-id -kz...` fails with "expected one argument"), which broke a CLI user about once in 32 uploads.
+constexpr size_t kUploadIdLength = 64;
+constexpr std::string_view kUploadIdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 /// The checksum algorithm and type the upload will use. Errors: InvalidRequest.
 core::Result<std::pair<std::string, std::string>> checksum_settings(const http::Headers& headers) {
@@ -76,7 +79,7 @@ core::Result<http::Response> create_multipart_upload(Context& ctx, const Operati
   store::UploadRecord upload;
   upload.bucket = op.bucket;
   upload.key = op.key;
-  upload.upload_id = core::base64url_encode(ctx.random.bytes(kUploadIdBytes));
+  upload.upload_id = ctx.random.token(kUploadIdLength, kUploadIdAlphabet);
   upload.initiated_ms = core::to_unix_millis(ctx.clock.now());
   upload.storage_class = std::move(*storage_class);
   upload.headers = std::move(*headers);

@@ -11,7 +11,7 @@ namespace podbucket::s3::multipart {
 
 /// POST /bucket/key?uploads. Stores the PutObject header set (Content-*, Cache-Control, Expires, x-amz-meta-*,
 /// storage class, x-amz-tagging) and x-amz-checksum-algorithm / x-amz-checksum-type (COMPOSITE by default,
-/// FULL_OBJECT for CRC64NVME; FULL_OBJECT only for CRCs). The upload id is 64 base64url characters of randomness.
+/// FULL_OBJECT for CRC64NVME; FULL_OBJECT only for CRCs). The upload id is 64 random letters and digits.
 /// Errors: NoSuchBucket, InvalidRequest (checksum algorithm/type), InvalidStorageClass, InvalidTag,
 /// MetadataTooLarge, AccessControlListNotSupported.
 core::Result<http::Response> create_multipart_upload(Context& ctx, const Operation& op, http::Request& req);

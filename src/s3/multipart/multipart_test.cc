@@ -165,12 +165,25 @@ class MultipartTest : public ::testing::Test {
 TEST_F(MultipartTest, CreateReturnsUrlSafeUploadId) {
   std::string id = create("a/b.txt");
   EXPECT_GE(id.size(), 64u);
-  EXPECT_EQ(id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), std::string::npos);
+  EXPECT_EQ(id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"), std::string::npos);
   EXPECT_NE(create("a/b.txt"), id);
   auto up = meta_->find_upload("bkt", "a/b.txt", id);
   ASSERT_TRUE(up);
   EXPECT_EQ(up->owner_id, "123456789012");
   EXPECT_EQ(up->initiated_ms, 1700000000000);
+}
+
+// Regression: upload ids were base64url, so random bytes 0xF8... gave "-..." and awscli read
+// `--upload-id -kz...` as an option ("expected one argument").
+TEST_F(MultipartTest, UploadIdNeverStartsWithADash) {
+  struct AllOnes final : core::Random {
+    std::string bytes(size_t n) override { return std::string(n, char(0xF8)); }
+  } all_ones;
+  ctx_ = std::make_unique<Context>(Context{*meta_, *blobs_, clock_, all_ones, config_, caller_, "req-1"});
+  std::string id = create("dash");
+  ASSERT_FALSE(id.empty());
+  EXPECT_NE(id.front(), '-');
+  EXPECT_EQ(id.find_first_of("-_"), std::string::npos);
 }
 
 TEST_F(MultipartTest, CreateOnMissingBucket) {
