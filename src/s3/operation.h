@@ -9,6 +9,7 @@ namespace podbucket::s3 {
 enum class OpKind {
   // Service / buckets.
   kListBuckets, kCreateBucket, kDeleteBucket, kHeadBucket, kGetBucketLocation,
+  kGetBucketVersioning, kPutBucketVersioning,
   // Objects.
   kPutObject, kGetObject, kHeadObject, kDeleteObject, kDeleteObjects, kCopyObject,
   // Listing.

@@ -18,7 +18,7 @@ constexpr std::array kBucketSubresources = {
     "accelerate", "acl",          "analytics",        "cors",        "encryption",       "intelligent-tiering",
     "inventory",  "lifecycle",    "logging",          "metrics",     "notification",     "object-lock",
     "ownershipControls", "policy", "policyStatus",    "publicAccessBlock", "replication", "requestPayment",
-    "tagging",    "versioning",   "website",          "metadataTable", "session"};
+    "tagging",    "website",          "metadataTable", "session"};
 
 // Object sub-resources that exist in S3 but are not served here (yet).
 constexpr std::array kObjectSubresources = {"acl",     "attributes", "retention", "legal-hold",
@@ -52,6 +52,7 @@ core::Result<Operation> route_bucket(const http::Request& req, const wire::Query
   auto op = [&](OpKind k) { return Operation{k, bucket, {}, {}}; };
   if (m == "GET") {
     if (q.has("location")) return op(OpKind::kGetBucketLocation);
+    if (q.has("versioning")) return op(OpKind::kGetBucketVersioning);
     if (q.has("versions")) return op(OpKind::kListObjectVersions);
     if (q.has("uploads")) return op(OpKind::kListMultipartUploads);
     if (auto s = find_subresource(q, kBucketSubresources); !s.empty()) return unsupported(bucket, {}, s);
@@ -60,10 +61,13 @@ core::Result<Operation> route_bucket(const http::Request& req, const wire::Query
   }
   if (m == "HEAD") return op(OpKind::kHeadBucket);
   if (m == "PUT") {
+    if (q.has("versioning")) return op(OpKind::kPutBucketVersioning);
     if (auto s = find_subresource(q, kBucketSubresources); !s.empty()) return unsupported(bucket, {}, s);
     return op(OpKind::kCreateBucket);
   }
   if (m == "DELETE") {
+    // There is no DeleteBucketVersioning: never let "?versioning" fall through to DeleteBucket.
+    if (q.has("versioning")) return method_not_allowed(m);
     if (auto s = find_subresource(q, kBucketSubresources); !s.empty()) return unsupported(bucket, {}, s);
     return op(OpKind::kDeleteBucket);
   }
@@ -168,6 +172,8 @@ std::string_view op_name(OpKind kind) {
     case OpKind::kDeleteBucket: return "DeleteBucket";
     case OpKind::kHeadBucket: return "HeadBucket";
     case OpKind::kGetBucketLocation: return "GetBucketLocation";
+    case OpKind::kGetBucketVersioning: return "GetBucketVersioning";
+    case OpKind::kPutBucketVersioning: return "PutBucketVersioning";
     case OpKind::kPutObject: return "PutObject";
     case OpKind::kGetObject: return "GetObject";
     case OpKind::kHeadObject: return "HeadObject";

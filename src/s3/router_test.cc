@@ -44,7 +44,8 @@ TEST(Router, Table) {
       {"GET", "/b1?uploads", "localhost", OpKind::kListMultipartUploads, "b1", ""},
       {"POST", "/b1?delete", "localhost", OpKind::kDeleteObjects, "b1", ""},
       {"GET", "/b1?acl", "localhost", OpKind::kUnsupported, "b1", ""},
-      {"PUT", "/b1?versioning", "localhost", OpKind::kUnsupported, "b1", ""},
+      {"PUT", "/b1?versioning", "localhost", OpKind::kPutBucketVersioning, "b1", ""},
+      {"GET", "/b1?versioning", "localhost", OpKind::kGetBucketVersioning, "b1", ""},
       {"PUT", "/b1/k", "localhost", OpKind::kPutObject, "b1", "k"},
       {"GET", "/b1/k", "localhost", OpKind::kGetObject, "b1", "k"},
       {"HEAD", "/b1/k", "localhost", OpKind::kHeadObject, "b1", "k"},
@@ -120,6 +121,11 @@ TEST(Router, Errors) {
   ASSERT_FALSE(method.has_value());
   EXPECT_EQ(method.error().http_status(), 405);
   EXPECT_FALSE(route(make("POST", "/"), cfg).has_value());
+
+  // There is no DeleteBucketVersioning; the request must not become DeleteBucket.
+  auto delete_versioning = route(make("DELETE", "/b?versioning"), cfg);
+  ASSERT_FALSE(delete_versioning.has_value());
+  EXPECT_EQ(delete_versioning.error().http_status(), 405);
 }
 
 TEST(Router, OpNames) {

@@ -2,6 +2,7 @@
 #include "s3/service.h"
 
 #include "s3/bucket/bucket.h"
+#include "s3/bucket/versioning.h"
 #include "s3/errors.h"
 #include "s3/list/list.h"
 #include "s3/multipart/multipart.h"
@@ -16,6 +17,8 @@ core::Result<http::Response> dispatch(Context& ctx, const Operation& op, http::R
     case OpKind::kDeleteBucket: return bucket::delete_bucket(ctx, op, req);
     case OpKind::kHeadBucket: return bucket::head_bucket(ctx, op, req);
     case OpKind::kGetBucketLocation: return bucket::get_bucket_location(ctx, op, req);
+    case OpKind::kGetBucketVersioning: return bucket::get_bucket_versioning(ctx, op, req);
+    case OpKind::kPutBucketVersioning: return bucket::put_bucket_versioning(ctx, op, req);
 
     case OpKind::kPutObject: return object::put_object(ctx, op, req);
     case OpKind::kGetObject: return object::get_object(ctx, op, req);

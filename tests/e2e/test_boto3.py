@@ -395,13 +395,7 @@ class TestObjectTagging(Boto3Base):
     def test_versioned_tagging_and_delete_marker(self):
         bucket = harness.unique_bucket("tagver")
         self.s3.create_bucket(Bucket=bucket)
-        try:
-            self.s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-        except ClientError as e:
-            self.s3.delete_bucket(Bucket=bucket)
-            if e.response.get("Error", {}).get("Code") == "NotImplemented":
-                self.skipTest("PutBucketVersioning is not served yet")
-            raise
+        self.s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
         v1 = self.s3.put_object(Bucket=bucket, Key="k", Body=b"1", Tagging="gen=1")["VersionId"]
         v2 = self.s3.put_object(Bucket=bucket, Key="k", Body=b"2", Tagging="gen=2")["VersionId"]
         r = self.s3.get_object_tagging(Bucket=bucket, Key="k")
@@ -417,6 +411,54 @@ class TestObjectTagging(Boto3Base):
         self.assertCode(c, "MethodNotAllowed", 405)
         for v in (marker, v2, v1):
             self.s3.delete_object(Bucket=bucket, Key="k", VersionId=v)
+        self.s3.delete_bucket(Bucket=bucket)
+
+
+class TestVersioning(Boto3Base):
+    def test_overwrite_delete_and_restore_an_old_version_by_copy(self):
+        bucket = harness.unique_bucket("ver")
+        self.s3.create_bucket(Bucket=bucket)
+        self.assertNotIn("Status", self.s3.get_bucket_versioning(Bucket=bucket))
+        self.s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        self.assertEqual(self.s3.get_bucket_versioning(Bucket=bucket)["Status"], "Enabled")
+
+        v1 = self.s3.put_object(Bucket=bucket, Key="doc", Body=b"first")["VersionId"]
+        v2 = self.s3.put_object(Bucket=bucket, Key="doc", Body=b"second")["VersionId"]
+        self.assertNotEqual(v1, v2)
+        self.assertEqual(self.s3.get_object(Bucket=bucket, Key="doc")["Body"].read(), b"second")
+        self.assertEqual(self.s3.get_object(Bucket=bucket, Key="doc", VersionId=v1)["Body"].read(), b"first")
+
+        marker = self.s3.delete_object(Bucket=bucket, Key="doc")
+        self.assertTrue(marker["DeleteMarker"])
+        with self.assertRaises(ClientError) as c:
+            self.s3.get_object(Bucket=bucket, Key="doc")
+        self.assertCode(c, "NoSuchKey", 404)
+        self.assertEqual(c.exception.response["ResponseMetadata"]["HTTPHeaders"].get("x-amz-delete-marker"), "true")
+
+        versions = self.s3.list_object_versions(Bucket=bucket, Prefix="doc")
+        self.assertEqual([v["VersionId"] for v in versions["Versions"]], [v2, v1])
+        self.assertEqual([m["VersionId"] for m in versions["DeleteMarkers"]], [marker["VersionId"]])
+        self.assertTrue(versions["DeleteMarkers"][0]["IsLatest"])
+
+        # Restore the first version by copying it over the delete marker.
+        self.s3.copy_object(Bucket=bucket, Key="doc", CopySource={"Bucket": bucket, "Key": "doc", "VersionId": v1})
+        self.assertEqual(self.s3.get_object(Bucket=bucket, Key="doc")["Body"].read(), b"first")
+
+        with self.assertRaises(ClientError) as c:
+            self.s3.delete_bucket(Bucket=bucket)
+        self.assertCode(c, "BucketNotEmpty", 409)
+
+        # Suspended: a new write gets the "null" version id.
+        self.s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Suspended"})
+        self.assertEqual(self.s3.get_bucket_versioning(Bucket=bucket)["Status"], "Suspended")
+        self.assertEqual(self.s3.put_object(Bucket=bucket, Key="doc", Body=b"third").get("VersionId"), "null")
+
+        # What Terraform's force_destroy does: delete every version and marker by id, then the bucket.
+        listing = self.s3.list_object_versions(Bucket=bucket)
+        objects = [{"Key": v["Key"], "VersionId": v["VersionId"]}
+                   for v in listing.get("Versions", []) + listing.get("DeleteMarkers", [])]
+        self.assertEqual(len(objects), 5)
+        self.s3.delete_objects(Bucket=bucket, Delete={"Objects": objects, "Quiet": True})
         self.s3.delete_bucket(Bucket=bucket)
 
 
