@@ -7,6 +7,7 @@
 #include "core/time_format.h"
 #include "sigv4/canonical.h"
 #include "sigv4/errors.h"
+#include "wire/query.h"
 
 namespace podbucket::sigv4 {
 namespace {
@@ -161,25 +162,16 @@ core::Result<std::optional<ParsedAuth>> parse_query_auth(std::string_view raw_qu
 }  // namespace
 
 std::optional<std::string> query_param(std::string_view raw_query, std::string_view name) {
-  size_t start = 0;
-  while (start <= raw_query.size()) {
-    size_t end = raw_query.find('&', start);
-    if (end == std::string_view::npos) end = raw_query.size();
-    std::string_view pair = raw_query.substr(start, end - start);
-    start = end + 1;
-    size_t eq = pair.find('=');
-    std::string_view raw_name = pair.substr(0, eq);
+  for (const auto& p : wire::split_raw_query(raw_query)) {
     // Names are compared after decoding, but the common case needs no decoding.
-    bool match = raw_name == name;
-    if (!match && raw_name.find('%') != std::string_view::npos) {
-      auto decoded = core::percent_decode(raw_name);
+    bool match = p.raw_name == name;
+    if (!match && p.raw_name.find('%') != std::string_view::npos) {
+      auto decoded = core::percent_decode(p.raw_name);
       match = decoded && *decoded == name;
     }
     if (!match) continue;
-    if (eq == std::string_view::npos) return std::string();
-    std::string_view raw_value = pair.substr(eq + 1);
-    auto decoded = core::percent_decode(raw_value);
-    return decoded ? std::move(*decoded) : std::string(raw_value);
+    auto decoded = core::percent_decode(p.raw_value);
+    return decoded ? std::move(*decoded) : std::string(p.raw_value);
   }
   return std::nullopt;
 }

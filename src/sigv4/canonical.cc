@@ -74,15 +74,11 @@ std::string canonical_query(std::string_view raw_query, std::string_view exclude
 
 std::string strip_query_param(std::string_view raw_query, std::string_view name) {
   std::string out;
-  size_t start = 0;
-  while (start <= raw_query.size()) {
-    size_t end = raw_query.find('&', start);
-    if (end == std::string_view::npos) end = raw_query.size();
-    std::string_view pair = raw_query.substr(start, end - start);
-    start = end + 1;
-    if (pair.empty() || pair.substr(0, pair.find('=')) == name) continue;
+  for (const auto& p : wire::split_raw_query(raw_query)) {
+    if (p.raw_name == name) continue;
     if (!out.empty()) out += '&';
-    out += pair;
+    out += p.raw_name;
+    if (p.has_value) out.append(1, '=').append(p.raw_value);
   }
   return out;
 }
