@@ -131,6 +131,7 @@ sigv4::KeyLookup root_key_lookup(std::string access_key_id, std::string secret_a
     info.secret_access_key = secret_access_key;
     info.principal.anonymous = false;
     info.principal.root = true;
+    info.principal.type = core::PrincipalType::kRoot;
     info.principal.access_key_id = access_key_id;
     info.principal.account_id = account_id;
     info.principal.arn = "arn:aws:iam::" + account_id + ":root";
