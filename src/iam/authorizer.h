@@ -21,6 +21,15 @@ struct RequestFacts {
   core::TimePoint now{};        // aws:CurrentTime, aws:EpochTime
 };
 
+/// What every service handler gets besides the http::Request: the verified caller, the transport facts and the
+/// request id. Each service exposes `core::Result<http::Response> handle(const iam::Call&, http::Request&)` and
+/// reads its own body from req.body (bounded); api/dispatcher routes to it after SigV4 verification.
+struct Call {
+  const core::Principal& caller;
+  const RequestFacts& facts;
+  std::string_view request_id;
+};
+
 /// The global condition keys for `caller` (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType, aws:userid,
 /// aws:username for users only, aws:PrincipalTag/*, aws:TokenIssueTime and aws:MultiFactorAuthPresent for
 /// temporary credentials, aws:SourceIp, aws:SecureTransport, aws:RequestedRegion, aws:CurrentTime, aws:EpochTime).
