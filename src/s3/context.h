@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "core/principal.h"
 #include "core/random.h"
+#include "kms/key_service.h"
 #include "store/blobs.h"
 #include "store/metadata.h"
 
@@ -25,6 +26,8 @@ struct Context {
   const Config& config;
   const core::Principal& caller;
   std::string request_id;
+  /// Server-side encryption keys (SSE-S3, SSE-KMS). Null in tests that do not encrypt: SSE requests then fail.
+  kms::KeyService* kms = nullptr;
 };
 
 }  // namespace podbucket::s3
