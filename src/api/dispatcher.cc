@@ -9,6 +9,8 @@
 #include "api/access_log.h"
 #include "core/encoding.h"
 #include "core/time_format.h"
+#include "s3/authz/permissions.h"
+#include "s3/errors.h"
 #include "s3/service.h"
 
 namespace podbucket::api {
@@ -151,8 +153,13 @@ struct Dispatcher::Exchange {
 };
 
 Dispatcher::Dispatcher(store::Metadata& meta, store::Blobs& blobs, const core::Clock& clock, core::Random& random,
-                       s3::Config config)
-    : meta_(meta), blobs_(blobs), clock_(clock), random_(random), config_(std::move(config)) {}
+                       s3::Config config, ControlPlane control)
+    : meta_(meta),
+      blobs_(blobs),
+      clock_(clock),
+      random_(random),
+      config_(std::move(config)),
+      control_(std::move(control)) {}
 
 void Dispatcher::add_key_lookup(sigv4::KeyLookup lookup) { lookups_.push_back(std::move(lookup)); }
 
@@ -183,19 +190,56 @@ core::Result<http::Response> Dispatcher::serve(http::Request& req, Exchange& x) 
   if (!scope) return scope.error();
   if (!action.empty()) x.operation = action;
 
+  if (x.service == Service::kS3) return serve_s3(req, x);
+  return serve_control(req, x);
+}
+
+iam::RequestFacts Dispatcher::facts_of(const http::Request& req, std::string_view region) const {
+  iam::RequestFacts facts;
+  facts.source_ip = req.remote_ip;
+  facts.secure_transport = req.secure;
+  facts.region = region.empty() ? config_.region : std::string(region);
+  if (auto ua = req.headers.get("User-Agent")) facts.user_agent = std::string(*ua);
+  facts.now = clock_.now();
+  return facts;
+}
+
+core::Result<http::Response> Dispatcher::serve_control(http::Request& req, Exchange& x) {
+  const ServiceHandler* handler = nullptr;
   switch (x.service) {
-    case Service::kS3:
-      return serve_s3(req, x);
-    case Service::kKms:
-      return core::AwsError(kUnknownOperationException, "KMS is not available on this server yet.");
-    case Service::kIam:
-    case Service::kSts:
-    case Service::kEks:
-    case Service::kEksAuth:
-      return core::AwsError(core::kNotImplemented,
-                            std::string(service_name(x.service)) + " is not available on this server yet.");
+    case Service::kIam: handler = &control_.iam; break;
+    case Service::kSts: handler = &control_.sts; break;
+    case Service::kKms: handler = &control_.kms; break;
+    case Service::kEks: handler = &control_.eks; break;
+    case Service::kEksAuth: handler = &control_.eks_auth; break;
+    case Service::kS3: break;
   }
-  return core::AwsError(core::kNotImplemented, "Unknown service.");
+  if (x.service == Service::kKms) {
+    if (auto target = req.headers.get("X-Amz-Target"); target && target->rfind("TrentService.", 0) == 0)
+      x.operation = std::string(target->substr(13));
+  }
+  if (handler == nullptr || !*handler) {
+    if (x.service == Service::kKms)
+      return core::AwsError(kUnknownOperationException, "KMS is not available on this server.");
+    return core::AwsError(core::kNotImplemented,
+                          std::string(service_name(x.service)) + " is not available on this server yet.");
+  }
+  auto verified = sigv4::verify(
+      req, [this](std::string_view id) { return lookup_key(id); }, clock_);
+  if (!verified) return verified.error();
+  x.principal_arn = verified->principal.arn;
+  req.body = verified->body.get();
+  // STS answers AssumeRoleWithWebIdentity unsigned; every other service requires a signature.
+  if (verified->principal.anonymous && x.service != Service::kSts) {
+    if (x.service == Service::kKms) {
+      return core::AwsError(core::ErrorCode{"MissingAuthenticationTokenException", 400},
+                            "Missing Authentication Token");
+    }
+    return core::AwsError(core::ErrorCode{"MissingAuthenticationToken", 403}, "Request is missing Authentication Token");
+  }
+  auto facts = facts_of(req, verified->scope.region);
+  iam::Call call{verified->principal, facts, x.request_id};
+  return (*handler)(call, req);
 }
 
 core::Result<http::Response> Dispatcher::serve_s3(http::Request& req, Exchange& x) {
@@ -210,11 +254,39 @@ core::Result<http::Response> Dispatcher::serve_s3(http::Request& req, Exchange& 
   x.principal_arn = verified->principal.arn;
   req.body = verified->body.get();
   if (!op) return op.error();
-  // No bucket policies or ACLs yet: anonymous requests are denied.
-  if (verified->principal.anonymous) return core::AwsError(core::kAccessDenied, "Access Denied");
+  const core::Principal& caller = verified->principal;
+  s3::Context ctx{meta_, blobs_, clock_, random_, config_, caller, x.request_id, control_.key_service, {}};
+  if (control_.authorizer == nullptr) {
+    // No IAM: only the root user is served.
+    if (!caller.root) return core::AwsError(core::kAccessDenied, "Access Denied");
+    return s3::dispatch(ctx, *op, req);
+  }
+  if (op->kind == s3::OpKind::kUnsupported) return s3::dispatch(ctx, *op, req);  // NotImplemented, before authz
 
-  s3::Context ctx{meta_, blobs_, clock_, random_, config_, verified->principal, x.request_id};
-  return s3::dispatch(ctx, *op, req);
+  auto context = iam::global_context(caller, facts_of(req, verified->scope.region));
+  s3::authz::SigningFacts signing;
+  signing.presigned = verified->scope.presigned;
+  signing.sigv2 = verified->scope.date.empty();
+  signing.anonymous = caller.anonymous;
+  s3::authz::add_s3_condition_keys(context, *op, req, signing, config_.account_id);
+  s3::authz::Gate gate(*control_.authorizer, meta_, bucket_policies_, caller, std::move(context), config_.account_id,
+                       x.request_id);
+  auto permissions = s3::authz::required_permissions(*op, req);
+  if (!permissions) return permissions.error();
+  for (const auto& permission : *permissions) {
+    if (auto ok = gate.check(permission); !ok) return ok.error();
+  }
+  ctx.authorize = [&gate](std::string_view action, std::string_view resource, std::string_view bucket) {
+    return gate.check(action, resource, bucket);
+  };
+  auto result = s3::dispatch(ctx, *op, req);
+  // A missing key is 404 only for callers who may list the bucket; others get 403, so that they cannot probe
+  // which keys exist (GetObject / HeadObject "Permissions").
+  bool probe = op->kind == s3::OpKind::kGetObject || op->kind == s3::OpKind::kHeadObject;
+  if (!result && probe && result.error().is(s3::kNoSuchKey)) {
+    if (auto ok = gate.check("s3:ListBucket", s3::authz::bucket_arn(op->bucket), op->bucket); !ok) return ok.error();
+  }
+  return result;
 }
 
 http::Response Dispatcher::handle(http::Request& req) {

@@ -10,6 +10,9 @@
 #include "core/clock.h"
 #include "core/random.h"
 #include "http/message.h"
+#include "iam/authorizer.h"
+#include "kms/key_service.h"
+#include "s3/authz/gate.h"
 #include "s3/context.h"
 #include "sigv4/verify.h"
 #include "store/blobs.h"
@@ -34,13 +37,24 @@ Service pick_service(const http::Request& req, std::string_view scope_service, s
 /// A KeyLookup for the root user of `account_id`: principal arn:aws:iam::ACCOUNT:root.
 sigv4::KeyLookup root_key_lookup(std::string access_key_id, std::string secret_access_key, std::string account_id);
 
+/// A service's entry point: the verified caller and transport facts, and the request (body unread).
+using ServiceHandler = std::function<core::Result<http::Response>(const iam::Call&, http::Request&)>;
+
+/// The control plane the dispatcher routes to. Everything is optional: without an authorizer only the root user
+/// is served (S3-only unit tests); a service without a handler answers its protocol's "not available" error.
+struct ControlPlane {
+  iam::Authorizer* authorizer = nullptr;
+  kms::KeyService* key_service = nullptr;  // S3 server-side encryption
+  ServiceHandler iam, sts, kms, eks, eks_auth;
+};
+
 /// Builds the http::Handler for the whole server. Thread-safe once serving starts (add_key_lookup must happen
 /// before).
 class Dispatcher {
  public:
   /// The stores, clock, randomness and configuration outlive the Dispatcher.
   Dispatcher(store::Metadata& meta, store::Blobs& blobs, const core::Clock& clock, core::Random& random,
-             s3::Config config);
+             s3::Config config, ControlPlane control = {});
 
   /// Adds a source of access keys (root, IAM users, STS sessions); the first that knows a key wins.
   /// Not thread-safe: call before serving.
@@ -59,6 +73,8 @@ class Dispatcher {
   struct Exchange;
   core::Result<http::Response> serve(http::Request& req, Exchange& x);
   core::Result<http::Response> serve_s3(http::Request& req, Exchange& x);
+  core::Result<http::Response> serve_control(http::Request& req, Exchange& x);
+  iam::RequestFacts facts_of(const http::Request& req, std::string_view region) const;
   std::optional<sigv4::KeyInfo> lookup_key(std::string_view access_key_id) const;
 
   store::Metadata& meta_;
@@ -66,6 +82,8 @@ class Dispatcher {
   const core::Clock& clock_;
   core::Random& random_;
   s3::Config config_;
+  ControlPlane control_;
+  s3::authz::BucketPolicyCache bucket_policies_;
   std::vector<sigv4::KeyLookup> lookups_;
 };
 

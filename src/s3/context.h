@@ -1,11 +1,14 @@
 #pragma once
 // What every S3 handler gets: the stores, time, randomness, configuration and the caller. Handlers never reach
 // for globals.
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "core/clock.h"
 #include "core/principal.h"
 #include "core/random.h"
+#include "core/result.h"
 #include "kms/key_service.h"
 #include "store/blobs.h"
 #include "store/metadata.h"
@@ -28,6 +31,10 @@ struct Context {
   std::string request_id;
   /// Server-side encryption keys (SSE-S3, SSE-KMS). Null in tests that do not encrypt: SSE requests then fail.
   kms::KeyService* kms = nullptr;
+  /// Authorizes one more permission from inside a handler (DeleteObjects checks each key): action, resource ARN,
+  /// and the bucket whose policy applies. Empty = everything allowed (handler unit tests). Errors: AccessDenied.
+  std::function<core::Result<void>(std::string_view action, std::string_view resource, std::string_view bucket)>
+      authorize;
 };
 
 }  // namespace podbucket::s3

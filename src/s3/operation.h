@@ -10,6 +10,9 @@ enum class OpKind {
   // Service / buckets.
   kListBuckets, kCreateBucket, kDeleteBucket, kHeadBucket, kGetBucketLocation,
   kGetBucketVersioning, kPutBucketVersioning,
+  // Bucket policy and Block Public Access.
+  kGetBucketPolicy, kPutBucketPolicy, kDeleteBucketPolicy, kGetBucketPolicyStatus,
+  kGetPublicAccessBlock, kPutPublicAccessBlock, kDeletePublicAccessBlock,
   // Objects.
   kPutObject, kGetObject, kHeadObject, kDeleteObject, kDeleteObjects, kCopyObject,
   // Listing.

@@ -17,7 +17,7 @@ constexpr size_t kMaxKeyBytes = 1024;
 constexpr std::array kBucketSubresources = {
     "accelerate", "acl",          "analytics",        "cors",        "encryption",       "intelligent-tiering",
     "inventory",  "lifecycle",    "logging",          "metrics",     "notification",     "object-lock",
-    "ownershipControls", "policy", "policyStatus",    "publicAccessBlock", "replication", "requestPayment",
+    "ownershipControls", "replication", "requestPayment",
     "tagging",    "website",          "metadataTable", "session"};
 
 // Object sub-resources that exist in S3 but are not served here (yet).
@@ -55,6 +55,9 @@ core::Result<Operation> route_bucket(const http::Request& req, const wire::Query
     if (q.has("versioning")) return op(OpKind::kGetBucketVersioning);
     if (q.has("versions")) return op(OpKind::kListObjectVersions);
     if (q.has("uploads")) return op(OpKind::kListMultipartUploads);
+    if (q.has("policy")) return op(OpKind::kGetBucketPolicy);
+    if (q.has("policyStatus")) return op(OpKind::kGetBucketPolicyStatus);
+    if (q.has("publicAccessBlock")) return op(OpKind::kGetPublicAccessBlock);
     if (auto s = find_subresource(q, kBucketSubresources); !s.empty()) return unsupported(bucket, {}, s);
     if (q.get("list-type") == "2") return op(OpKind::kListObjectsV2);
     return op(OpKind::kListObjects);
@@ -62,12 +65,16 @@ core::Result<Operation> route_bucket(const http::Request& req, const wire::Query
   if (m == "HEAD") return op(OpKind::kHeadBucket);
   if (m == "PUT") {
     if (q.has("versioning")) return op(OpKind::kPutBucketVersioning);
+    if (q.has("policy")) return op(OpKind::kPutBucketPolicy);
+    if (q.has("publicAccessBlock")) return op(OpKind::kPutPublicAccessBlock);
     if (auto s = find_subresource(q, kBucketSubresources); !s.empty()) return unsupported(bucket, {}, s);
     return op(OpKind::kCreateBucket);
   }
   if (m == "DELETE") {
     // There is no DeleteBucketVersioning: never let "?versioning" fall through to DeleteBucket.
     if (q.has("versioning")) return method_not_allowed(m);
+    if (q.has("policy")) return op(OpKind::kDeleteBucketPolicy);
+    if (q.has("publicAccessBlock")) return op(OpKind::kDeletePublicAccessBlock);
     if (auto s = find_subresource(q, kBucketSubresources); !s.empty()) return unsupported(bucket, {}, s);
     return op(OpKind::kDeleteBucket);
   }
@@ -174,6 +181,13 @@ std::string_view op_name(OpKind kind) {
     case OpKind::kGetBucketLocation: return "GetBucketLocation";
     case OpKind::kGetBucketVersioning: return "GetBucketVersioning";
     case OpKind::kPutBucketVersioning: return "PutBucketVersioning";
+    case OpKind::kGetBucketPolicy: return "GetBucketPolicy";
+    case OpKind::kPutBucketPolicy: return "PutBucketPolicy";
+    case OpKind::kDeleteBucketPolicy: return "DeleteBucketPolicy";
+    case OpKind::kGetBucketPolicyStatus: return "GetBucketPolicyStatus";
+    case OpKind::kGetPublicAccessBlock: return "GetPublicAccessBlock";
+    case OpKind::kPutPublicAccessBlock: return "PutPublicAccessBlock";
+    case OpKind::kDeletePublicAccessBlock: return "DeletePublicAccessBlock";
     case OpKind::kPutObject: return "PutObject";
     case OpKind::kGetObject: return "GetObject";
     case OpKind::kHeadObject: return "HeadObject";

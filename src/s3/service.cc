@@ -2,6 +2,7 @@
 #include "s3/service.h"
 
 #include "s3/bucket/bucket.h"
+#include "s3/bucket/policy.h"
 #include "s3/bucket/versioning.h"
 #include "s3/errors.h"
 #include "s3/list/list.h"
@@ -19,6 +20,13 @@ core::Result<http::Response> dispatch(Context& ctx, const Operation& op, http::R
     case OpKind::kGetBucketLocation: return bucket::get_bucket_location(ctx, op, req);
     case OpKind::kGetBucketVersioning: return bucket::get_bucket_versioning(ctx, op, req);
     case OpKind::kPutBucketVersioning: return bucket::put_bucket_versioning(ctx, op, req);
+    case OpKind::kGetBucketPolicy: return bucket::get_bucket_policy(ctx, op, req);
+    case OpKind::kPutBucketPolicy: return bucket::put_bucket_policy(ctx, op, req);
+    case OpKind::kDeleteBucketPolicy: return bucket::delete_bucket_policy(ctx, op, req);
+    case OpKind::kGetBucketPolicyStatus: return bucket::get_bucket_policy_status(ctx, op, req);
+    case OpKind::kGetPublicAccessBlock: return bucket::get_public_access_block(ctx, op, req);
+    case OpKind::kPutPublicAccessBlock: return bucket::put_public_access_block(ctx, op, req);
+    case OpKind::kDeletePublicAccessBlock: return bucket::delete_public_access_block(ctx, op, req);
 
     case OpKind::kPutObject: return object::put_object(ctx, op, req);
     case OpKind::kGetObject: return object::get_object(ctx, op, req);

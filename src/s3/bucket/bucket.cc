@@ -7,6 +7,7 @@
 #include "core/encoding.h"
 #include "core/time_format.h"
 #include "s3/bucket/bucket.h"
+#include "s3/bucket/policy.h"
 #include "s3/errors.h"
 #include "s3/headers.h"
 #include "wire/query.h"
@@ -163,7 +164,11 @@ core::Result<http::Response> create_bucket(Context& ctx, const Operation& op, ht
   record.region = ctx.config.region;
   record.created_ms = core::to_unix_millis(ctx.clock.now());
   record.owner_id = owner_id(ctx);
-  if (ctx.meta.create_bucket(record) == store::CreateOutcome::kAlreadyExists) {
+  if (ctx.meta.create_bucket(record) == store::CreateOutcome::kCreated) {
+    // New buckets block public access, as S3 does since April 2023.
+    ctx.meta.put_bucket_config(op.bucket, kPublicAccessBlockConfig,
+                               render_public_access_block(PublicAccessBlock::all_on()));
+  } else {
     auto existing = ctx.meta.find_bucket(op.bucket);
     bool ours = existing && existing->owner_id == record.owner_id;
     if (!ours) {

@@ -129,6 +129,15 @@ core::Result<http::Response> delete_objects(Context& ctx, const Operation& op, h
       e.error = no_such_version(op.bucket, e.key, e.version_id);
       continue;
     }
+    if (ctx.authorize) {
+      // Each key is authorized on its own; a denied key is a per-key AccessDenied in a 200 response.
+      std::string resource = "arn:aws:s3:::" + op.bucket + "/" + e.key;
+      std::string_view action = e.version_id.empty() ? "s3:DeleteObject" : "s3:DeleteObjectVersion";
+      if (auto ok = ctx.authorize(action, resource, op.bucket); !ok) {
+        e.error = core::AwsError(core::kAccessDenied, "Access Denied");
+        continue;
+      }
+    }
     auto outcome = delete_one(ctx, *bucket, e.key, e.version_id);
     if (!outcome) {
       e.error = outcome.error();
