@@ -37,8 +37,14 @@ core::Result<std::shared_ptr<const Document>> parse(std::string_view json, Kind 
 core::Result<std::shared_ptr<const Document>> parse_resource_policy(std::string_view json,
                                                                      const core::ErrorCode& error_code);
 
-/// The number of characters IAM counts against size quotas: the document without whitespace outside strings.
+/// The number of characters IAM counts against size quotas: the document without whitespace outside strings
+/// (code points, so a multi-byte UTF-8 character counts once).
 size_t count_policy_chars(std::string_view json);
+
+/// Every value of the "AWS" key of the document's Principal and NotPrincipal elements, as written (account ids,
+/// root/user/role/session ARNs, "*"), in statement order. IAM uses it to refuse a trust policy naming a principal
+/// that does not exist (MalformedPolicyDocument `Invalid principal in policy: "AWS":"ARN"`).
+std::vector<std::string> aws_principals(const Document& document);
 
 /// The request context: condition keys and their values. Key names are case-insensitive (the tag-key part of
 /// aws:PrincipalTag/k as well). A key is single-valued (one value) or multivalued (`set_multi`, maybe empty).
@@ -67,6 +73,8 @@ struct Caller {
   std::string role_arn;    // role sessions: the role ARN (a Principal naming it covers all its sessions)
   std::string account_id;  // the caller's account
   std::string service;     // service principal ("pods.eks.amazonaws.com"); then arn/account may be empty
+  std::string federated;   // web identity / SAML callers: the provider ARN ("arn:aws:iam::ACCT:oidc-provider/HOST")
+                           // or name ("cognito-identity.amazonaws.com") that Principal {"Federated": ...} names
 };
 
 /// One request to decide: an action ("s3:GetObject"), one resource ARN ("arn:aws:s3:::b/k", or "*"), the
