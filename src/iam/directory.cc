@@ -219,6 +219,28 @@ core::Result<void> Directory::delete_user(std::string_view name) {
   return {};
 }
 
+core::Result<void> Directory::tag_user(std::string_view name, const std::vector<Tag>& tags) {
+  std::unique_lock lock(mu_);
+  auto it = index_->users.find(core::to_lower(name));
+  if (it == index_->users.end()) return no_such_user(name);
+  User u = it->second;
+  if (!merge_tags(u.tags, tags)) return core::AwsError(kLimitExceeded, "Cannot exceed quota for TagsPerUser: 50");
+  commit({write_of(u)});
+  it->second = std::move(u);
+  return {};
+}
+
+core::Result<void> Directory::untag_user(std::string_view name, const std::vector<std::string>& keys) {
+  std::unique_lock lock(mu_);
+  auto it = index_->users.find(core::to_lower(name));
+  if (it == index_->users.end()) return no_such_user(name);
+  User u = it->second;
+  remove_tags(u.tags, keys);
+  commit({write_of(u)});
+  it->second = std::move(u);
+  return {};
+}
+
 // ---- Access keys -----------------------------------------------------------------------------------------------
 
 core::Result<AccessKey> Directory::create_access_key(std::string_view user_name) {

@@ -163,6 +163,9 @@ class Directory {
   std::optional<User> find_user(std::string_view name) const;
   /// Users whose path starts with `path_prefix`, name ascending (case-insensitive order, as IAM lists).
   std::vector<User> list_users(std::string_view path_prefix = "/") const;
+  /// TagUser / UntagUser, as tag_role / untag_role.
+  core::Result<void> tag_user(std::string_view name, const std::vector<Tag>& tags);
+  core::Result<void> untag_user(std::string_view name, const std::vector<std::string>& keys);
   /// DeleteUser. NoSuchEntity; DeleteConflict while the user has access keys, inline or attached policies.
   core::Result<void> delete_user(std::string_view name);
 

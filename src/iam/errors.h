@@ -24,3 +24,8 @@ inline constexpr ErrorCode kMissingParameter{"MissingParameter", 400};
 inline constexpr ErrorCode kPolicyEvaluation{"PolicyEvaluation", 500};
 
 }  // namespace podbucket::iam
+
+namespace podbucket::iam {
+/// An unsigned request to IAM.
+inline constexpr ErrorCode kMissingAuthenticationToken{"MissingAuthenticationToken", 403};
+}  // namespace podbucket::iam
