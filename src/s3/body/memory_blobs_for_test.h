@@ -46,6 +46,18 @@ class MemoryBlobs final : public store::Blobs {
     auto it = committed_.find(id);
     return it == committed_.end() ? std::string() : *it->second;
   }
+  /// Replaces a committed blob's bytes (tests that tamper with stored data).
+  void set_content(const std::string& id, std::string data) {
+    std::lock_guard lock(mu_);
+    committed_[id] = std::make_shared<std::string>(std::move(data));
+  }
+  /// Every committed blob's bytes, concatenated (tests that scan what is stored).
+  std::string all_content() const {
+    std::lock_guard lock(mu_);
+    std::string out;
+    for (const auto& [id, data] : committed_) out += *data;
+    return out;
+  }
   bool exists(const std::string& id) const {
     std::lock_guard lock(mu_);
     return committed_.count(id) != 0;
