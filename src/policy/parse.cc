@@ -354,14 +354,6 @@ size_t count_policy_chars(std::string_view json_text) {
   return count;
 }
 
-std::vector<std::string> aws_principals(const Document& document) {
-  std::vector<std::string> out;
-  for (const Statement& st : document.statements) {
-    out.insert(out.end(), st.principal.aws_values.begin(), st.principal.aws_values.end());
-  }
-  return out;
-}
-
 namespace detail {
 
 namespace {

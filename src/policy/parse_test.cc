@@ -305,3 +305,21 @@ TEST(Parse, ListsAwsPrincipalsAsWritten) {
 
 }  // namespace
 }  // namespace podbucket::policy
+
+namespace podbucket::policy {
+namespace {
+
+TEST(Parse, ListsTheContextKeysADocumentReads) {
+  auto doc = testing::must_parse(R"({"Version":"2012-10-17","Statement":[
+    {"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:username}/*",
+     "Condition":{"StringEquals":{"s3:prefix":"${aws:PrincipalTag/team, 'x'}"},"Bool":{"aws:SecureTransport":"true"}}},
+    {"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"AWS:USERNAME":"root"}}}]})");
+  ASSERT_TRUE(doc);
+  std::vector<std::string> keys = condition_keys(*doc);
+  std::sort(keys.begin() + 1, keys.end());  // conditions come out in the parser's key order
+  EXPECT_EQ(keys, (std::vector<std::string>{"aws:username", "aws:PrincipalTag/team", "aws:SecureTransport",
+                                            "s3:prefix"}));
+}
+
+}  // namespace
+}  // namespace podbucket::policy

@@ -46,6 +46,11 @@ size_t count_policy_chars(std::string_view json);
 /// that does not exist (MalformedPolicyDocument `Invalid principal in policy: "AWS":"ARN"`).
 std::vector<std::string> aws_principals(const Document& document);
 
+/// The context keys the document refers to, in condition keys and ${...} variables (in Resource, NotResource
+/// and condition values), as first written, once each (compared case-insensitively), in statement order.
+/// SimulatePrincipalPolicy reports the ones a request's context lacks as MissingContextValues.
+std::vector<std::string> condition_keys(const Document& document);
+
 /// The request context: condition keys and their values. Key names are case-insensitive (the tag-key part of
 /// aws:PrincipalTag/k as well). A key is single-valued (one value) or multivalued (`set_multi`, maybe empty).
 class Context {
