@@ -139,7 +139,19 @@ struct PolicySet {
 };
 
 /// Decides `request` against `policies`: explicit deny beats allow beats implicit deny, with the same-account,
-/// cross-account, trust-policy and key-policy rules of the spec. Never fails.
+/// cross-account, trust-policy and key-policy rules of the spec. Never fails; allocates only the Decision's
+/// strings (and nothing more once a thread has resolved its first ${...} variable).
+/// - Denies are looked for in identity, resource, boundary, then session policies; the first one found decides.
+/// - A resource-policy Allow naming the caller's user or session ARN, its service or federated provider, or "*"
+///   grants without the boundary and session policies; one naming the role ARN of a role session grants only
+///   if they allow too; one naming only the account delegates to the identity side.
+/// - Cross-account (resource_account set and not the caller's): identity side and resource policy must both allow.
+/// - caller_is_root: the identity side allows everything and no boundary/session policies apply, so in kEither
+///   only a resource-policy Deny stops the root; in kRequired the resource policy must still name the account
+///   (or the caller, or "*"), as KMS key policies do.
+/// - Anonymous callers: only a resource-policy statement naming "*" can allow; identity policies are ignored.
+/// - ImplicitDeny names the side that failed: kIdentity (no Allow), kBoundary / kSession (an Allow they filtered
+///   away), kResource (kRequired without a resource Allow, cross-account without one, anonymous callers).
 Decision evaluate(const PolicySet& policies, const Request& request);
 
 /// Evaluates one document alone: kExplicitDeny if a Deny statement applies, else kAllow if an Allow statement
