@@ -15,6 +15,7 @@ void Context::set(std::string_view key, std::string value) {
       return;
     }
   }
+  if (entries_.empty()) entries_.reserve(24);  // a request's global + service keys, without regrowth
   entries_.push_back(Entry{std::move(lower), std::move(values), false});
 }
 
@@ -27,6 +28,7 @@ void Context::set_multi(std::string_view key, std::vector<std::string> values) {
       return;
     }
   }
+  if (entries_.empty()) entries_.reserve(24);
   entries_.push_back(Entry{std::move(lower), std::move(values), true});
 }
 
