@@ -315,7 +315,14 @@ std::optional<std::pair<AccessKey, User>> Directory::find_access_key(std::string
   if (it == index_->keys.end()) return std::nullopt;
   auto u = index_->users.find(core::to_lower(it->second.user_name));
   if (u == index_->users.end()) return std::nullopt;
-  return std::make_pair(it->second, u->second);
+  User who;
+  who.name = u->second.name;
+  who.path = u->second.path;
+  who.id = u->second.id;
+  who.arn = u->second.arn;
+  who.created = u->second.created;
+  who.tags = u->second.tags;
+  return std::make_pair(it->second, std::move(who));
 }
 
 // ---- For the authorizer and STS ------------------------------------------------------------------------------

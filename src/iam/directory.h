@@ -179,7 +179,8 @@ class Directory {
   core::Result<void> set_access_key_active(std::string_view user_name, std::string_view key_id, bool active);
   /// DeleteAccessKey. NoSuchEntity as above.
   core::Result<void> delete_access_key(std::string_view user_name, std::string_view key_id);
-  /// The key (active or not) and its user, for SigV4 key lookup; nullopt if unknown.
+  /// The key (active or not) and its user, for SigV4 key lookup (per request, so the User carries only its
+  /// identity fields and tags, not its policies); nullopt if unknown.
   std::optional<std::pair<AccessKey, User>> find_access_key(std::string_view key_id) const;
 
   // ---- Roles -----------------------------------------------------------------------------------------------

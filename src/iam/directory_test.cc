@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <regex>
+#include <thread>
 
 #include "core/time_format.h"
 #include "iam/errors.h"
@@ -318,6 +320,37 @@ TEST_F(DirectoryTest, EverythingSurvivesAReload) {
   EXPECT_EQ(d.identity_policies(EntityKind::kRole, "r").size(), 2u);
   // Fresh ids never collide with loaded ones and the generation starts over.
   EXPECT_TRUE(d.create_user("w", "/", {}));
+}
+
+TEST_F(DirectoryTest, ConcurrentWritersAndReadersSeeConsistentState) {
+  auto p = dir().create_policy(policy_spec("shared"));
+  ASSERT_TRUE(p);
+  std::atomic<bool> stop{false};
+  std::atomic<int> failures{0};
+  std::thread reader([&] {
+    while (!stop) {
+      for (const auto& u : dir().list_users())
+        if (u.attached.size() > 1) ++failures;
+      dir().identity_policies(EntityKind::kUser, "w0-0");
+    }
+  });
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 4; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        std::string name = "w" + std::to_string(t) + "-" + std::to_string(i);
+        if (!dir().create_user(name, "/", {})) ++failures;
+        if (!dir().attach(EntityKind::kUser, name, p->arn)) ++failures;
+      }
+    });
+  }
+  for (auto& w : writers) w.join();
+  stop = true;
+  reader.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(dir().list_users().size(), 100u);
+  EXPECT_EQ(dir().find_policy(p->arn)->attachment_count, 100);
+  EXPECT_EQ(reload().find_policy(p->arn)->attachment_count, 100);
 }
 
 }  // namespace
