@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "api/dispatcher.h"
+#include "cli/control_plane.h"
 #include "cli/credentials.h"
 #include "core/clock.h"
 #include "crypto/hash.h"
@@ -45,7 +46,7 @@ bool is_valid_account_id(std::string_view account_id) {
 
 void add_server_command(CLI::App& app, int* exit_code) {
   auto options = std::make_shared<ServerCommandOptions>();
-  auto* cmd = app.add_subcommand("server", "Serve the S3 API (and later IAM/STS/KMS/EKS) on one port");
+  auto* cmd = app.add_subcommand("server", "Serve S3, IAM, STS and KMS on one port");
   cmd->add_option("--listen", options->listen, "HOST:PORT to listen on (port 0 picks a free one)")
       ->capture_default_str()
       ->check([](const std::string& v) { return parse_listen(v) ? std::string() : "expected HOST:PORT"; });
@@ -61,6 +62,9 @@ void add_server_command(CLI::App& app, int* exit_code) {
   cert->needs(key);
   key->needs(cert);
   cmd->add_option("--domain", options->domain, "Base domain for virtual-host-style buckets (BUCKET.DOMAIN)");
+  cmd->add_option("--kms-root-key-file", options->kms_root_key_file,
+                  "File with the 32-byte KMS root key (default DATA_DIR/kms-root-key, generated with mode 0600; "
+                  "the PODBUCKET_KMS_ROOT_KEY variable takes precedence)");
   cmd->callback([options, exit_code] { *exit_code = run_server(*options); });
 }
 
@@ -116,8 +120,10 @@ int run_server(const ServerCommandOptions& o) {
     config.region = o.region;
     config.account_id = o.account_id;
     config.domain = o.domain;
-    api::Dispatcher dispatcher(*meta, *blobs, clock, random, config);
+    ControlPlaneStack control({data, o.kms_root_key_file, o.account_id, o.region}, clock, random);
+    api::Dispatcher dispatcher(*meta, *blobs, clock, random, config, control.handlers());
     dispatcher.add_key_lookup(api::root_key_lookup(creds.access_key_id, creds.secret_access_key, o.account_id));
+    for (auto& lookup : control.key_lookups()) dispatcher.add_key_lookup(std::move(lookup));
 
     http::ServerOptions server_options;
     server_options.host = listen->first;

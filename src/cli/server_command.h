@@ -1,5 +1,5 @@
 #pragma once
-// `podbucket server`: open the data dir, sweep orphan blobs, serve S3 (and later IAM/STS/KMS/EKS) on one port,
+// `podbucket server`: open the data dir, sweep orphan blobs, serve S3, IAM, STS and KMS on one port,
 // drain gracefully on SIGTERM/SIGINT.
 #include <cstdint>
 #include <optional>
@@ -21,6 +21,7 @@ struct ServerCommandOptions {
   std::string tls_cert;
   std::string tls_key;
   std::string domain;  // virtual-host base domain ("bucket.DOMAIN")
+  std::string kms_root_key_file;  // empty = DATA_DIR/kms-root-key
 };
 
 /// Splits "HOST:PORT" (IPv6 as "[::1]:PORT"). Returns nullopt for a missing or out-of-range port or empty host.

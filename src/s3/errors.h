@@ -60,10 +60,19 @@ inline constexpr ErrorCode kNoSuchUpload{"NoSuchUpload", 404};
 inline constexpr ErrorCode kInvalidPart{"InvalidPart", 400};
 inline constexpr ErrorCode kInvalidPartOrder{"InvalidPartOrder", 400};
 
+/// "/bucket" or "/bucket/key", the Resource of S3 errors. Built with append: GCC 12 warns (-Wrestrict, a false
+/// positive) on the equivalent chain of operator+.
+inline std::string resource_path(std::string_view bucket, std::string_view key = {}) {
+  std::string path;
+  path.reserve(bucket.size() + key.size() + 2);
+  path.append("/").append(bucket);
+  if (!key.empty()) path.append("/").append(key);
+  return path;
+}
+
 /// NoSuchKey with the `Key` field AWS adds.
 inline core::AwsError no_such_key(std::string_view bucket, std::string_view key) {
-  return core::AwsError(kNoSuchKey, "The specified key does not exist.", "/" + std::string(bucket) + "/" +
-                                                                              std::string(key))
+  return core::AwsError(kNoSuchKey, "The specified key does not exist.", resource_path(bucket, key))
       .with_field("Key", std::string(key));
 }
 /// 400 InvalidArgument for a versionId that is not a well-formed version id (see is_valid_version_id), with the
@@ -76,13 +85,13 @@ inline core::AwsError invalid_version_id(std::string_view version_id) {
 /// NoSuchVersion with the `Key` and `VersionId` fields AWS adds.
 inline core::AwsError no_such_version(std::string_view bucket, std::string_view key, std::string_view version_id) {
   return core::AwsError(kNoSuchVersion, "The specified version does not exist.",
-                        "/" + std::string(bucket) + "/" + std::string(key))
+                        resource_path(bucket, key))
       .with_field("Key", std::string(key))
       .with_field("VersionId", std::string(version_id));
 }
 /// NoSuchBucket with the `BucketName` field AWS adds.
 inline core::AwsError no_such_bucket(std::string_view bucket) {
-  return core::AwsError(kNoSuchBucket, "The specified bucket does not exist", "/" + std::string(bucket))
+  return core::AwsError(kNoSuchBucket, "The specified bucket does not exist", resource_path(bucket))
       .with_field("BucketName", std::string(bucket));
 }
 
