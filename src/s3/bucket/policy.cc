@@ -96,7 +96,8 @@ bool pinned_by_condition(const nlohmann::json& statement) {
 // Every Resource of the policy must name this bucket or its objects.
 bool resources_in_bucket(const nlohmann::json& doc, std::string_view bucket) {
   std::string bucket_arn = "arn:aws:s3:::" + std::string(bucket);
-  for (const auto* st : as_list(doc.value("Statement", nlohmann::json()))) {
+  const nlohmann::json statements = doc.value("Statement", nlohmann::json());  // keep alive across the loop
+  for (const auto* st : as_list(statements)) {
     for (const char* field : {"Resource", "NotResource"}) {
       if (!st->contains(field)) continue;
       for (const auto* r : as_list((*st)[field])) {
@@ -123,7 +124,8 @@ http::Response no_content() {
 bool is_public_policy(std::string_view json) {
   auto doc = nlohmann::json::parse(json, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) return false;
-  for (const auto* st : as_list(doc.value("Statement", nlohmann::json()))) {
+  const nlohmann::json statements = doc.value("Statement", nlohmann::json());  // keep alive across the loop
+  for (const auto* st : as_list(statements)) {
     if (!st->is_object() || st->value("Effect", "") != "Allow") continue;
     if (is_wildcard_principal(*st) && !pinned_by_condition(*st)) return true;
   }
