@@ -192,7 +192,8 @@ TEST_F(KmsKeysTest, EnableDisableAndDeletionLifecycle) {
   restart();
   EXPECT_EQ(call(root, "DescribeKey", {{"KeyId", id}}).code, "NotFoundException");
   EXPECT_EQ(call(root, "DescribeKey", {{"KeyId", "alias/doomed"}}).code, "NotFoundException");
-  for (const json& a : call(root, "ListAliases").body["Aliases"]) EXPECT_NE(a["AliasName"], "alias/doomed");
+  testing::Reply aliases = call(root, "ListAliases");
+  for (const json& a : aliases.body["Aliases"]) EXPECT_NE(a["AliasName"], "alias/doomed");
 }
 
 TEST_F(KmsKeysTest, ListKeysPages) {
