@@ -95,13 +95,18 @@ std::string EncryptingWriter::commit() {
   return inner_->commit();
 }
 
-DecryptingReader::DecryptingReader(std::unique_ptr<store::BlobReader> inner, std::string_view key)
+DecryptingReader::DecryptingReader(std::unique_ptr<store::BlobReader> inner, std::string_view key,
+                                   uint64_t expected_plain)
     : inner_(std::move(inner)),
       plain_(plain_size(inner_->size())),
       gcm_(key),
       scratch_(new char[kChunkStoredSize]),
       cache_(new char[kChunkPlainSize]) {
   if (plain_ == kInvalidSize) throw TamperedBlob("encrypted blob has an impossible size");
+  if (expected_plain != kInvalidSize && plain_ != expected_plain) {
+    throw TamperedBlob("encrypted blob holds " + std::to_string(plain_) + " bytes, its record says " +
+                       std::to_string(expected_plain));
+  }
 }
 
 size_t DecryptingReader::chunk_plain(uint64_t index) const {

@@ -78,8 +78,11 @@ class EncryptingWriter final : public store::BlobWriter {
 /// when a chunk does not authenticate or the blob's size is impossible, store::Unavailable as `inner`.
 class DecryptingReader final : public store::BlobReader {
  public:
-  /// `key` is the blob's 32-byte data key.
-  DecryptingReader(std::unique_ptr<store::BlobReader> inner, std::string_view key);
+  /// `key` is the blob's 32-byte data key; `expected_plain` the plaintext size the record says it holds
+  /// (kInvalidSize: take it from the stored size). A blob whose stored size does not match throws TamperedBlob
+  /// here, so a truncation at a chunk boundary is caught before any read.
+  DecryptingReader(std::unique_ptr<store::BlobReader> inner, std::string_view key,
+                   uint64_t expected_plain = kInvalidSize);
   uint64_t size() const override { return plain_; }
   size_t read_at(uint64_t offset, char* buf, size_t n) const override;
 

@@ -191,13 +191,15 @@ TEST(CipherBlobs, EncryptsWithTheWriteKeyAndDecryptsKnownBlobsOnly) {
   EXPECT_EQ(inner.content(legacy), "legacy");
   EXPECT_EQ(inner.content(sealed).size(), 6u + 16u);
 
-  blobs.add_read_key(sealed, kKey);
+  blobs.add_read_key(sealed, kKey, 6);
   char buf[16];
   auto r = blobs.open(sealed);
   EXPECT_EQ(r->size(), 6u);
   EXPECT_EQ(std::string(buf, r->read_at(0, buf, sizeof buf)), "secret");
   auto l = blobs.open(legacy);
   EXPECT_EQ(std::string(buf, l->read_at(0, buf, sizeof buf)), "legacy");
+  blobs.add_read_key(sealed, kKey, 5);  // a record that disagrees with the blob's size
+  EXPECT_THROW(blobs.open(sealed), TamperedBlob);
 }
 
 TEST(CipherBlobs, AnUncommittedWriterLeavesNothing) {

@@ -12,7 +12,7 @@ void wipe(std::string& secret) {
 
 CipherBlobs::~CipherBlobs() {
   wipe(write_key_);
-  for (auto& [id, key] : read_keys_) wipe(key);
+  for (auto& [id, read] : read_keys_) wipe(read.key);
 }
 
 void CipherBlobs::set_write_key(std::string key) {
@@ -20,12 +20,11 @@ void CipherBlobs::set_write_key(std::string key) {
   write_key_ = std::move(key);
 }
 
-void CipherBlobs::add_read_key(std::string blob_id, std::string key) {
-  auto [it, inserted] = read_keys_.try_emplace(std::move(blob_id), std::move(key));
-  if (!inserted) {
-    wipe(it->second);
-    it->second = std::move(key);
-  }
+void CipherBlobs::add_read_key(std::string blob_id, std::string key, uint64_t plain_size) {
+  ReadKey& slot = read_keys_[std::move(blob_id)];
+  wipe(slot.key);
+  slot.key = std::move(key);
+  slot.plain_size = plain_size;
 }
 
 std::unique_ptr<store::BlobWriter> CipherBlobs::create() {
@@ -38,7 +37,7 @@ std::unique_ptr<store::BlobReader> CipherBlobs::open(std::string_view blob_id) {
   auto reader = inner_.open(blob_id);
   auto it = read_keys_.find(blob_id);
   if (it == read_keys_.end()) return reader;
-  return std::make_unique<DecryptingReader>(std::move(reader), it->second);
+  return std::make_unique<DecryptingReader>(std::move(reader), it->second.key, it->second.plain_size);
 }
 
 }  // namespace podbucket::s3::encryption

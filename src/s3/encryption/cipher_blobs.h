@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <cstdint>
 #include <string_view>
 
 #include "store/blobs.h"
@@ -23,8 +24,9 @@ class CipherBlobs final : public store::Blobs {
 
   /// Blobs created from now on are encrypted with this 32-byte data key; empty = stored as given.
   void set_write_key(std::string key);
-  /// open(blob_id) decrypts with this 32-byte data key.
-  void add_read_key(std::string blob_id, std::string key);
+  /// open(blob_id) decrypts with this 32-byte data key, and fails (TamperedBlob) unless the blob holds exactly
+  /// `plain_size` bytes of plaintext (the size its record gives).
+  void add_read_key(std::string blob_id, std::string key, uint64_t plain_size);
 
   std::unique_ptr<store::BlobWriter> create() override;
   /// Throws what inner.open throws, and TamperedBlob when an encrypted blob has an impossible size.
@@ -37,7 +39,11 @@ class CipherBlobs final : public store::Blobs {
  private:
   store::Blobs& inner_;
   std::string write_key_;
-  std::map<std::string, std::string, std::less<>> read_keys_;
+  struct ReadKey {
+    std::string key;
+    uint64_t plain_size = 0;
+  };
+  std::map<std::string, ReadKey, std::less<>> read_keys_;
 };
 
 /// Overwrites a string holding key material before it is released.
