@@ -13,6 +13,8 @@ enum class OpKind {
   // Bucket policy and Block Public Access.
   kGetBucketPolicy, kPutBucketPolicy, kDeleteBucketPolicy, kGetBucketPolicyStatus,
   kGetPublicAccessBlock, kPutPublicAccessBlock, kDeletePublicAccessBlock,
+  // Default encryption.
+  kGetBucketEncryption, kPutBucketEncryption, kDeleteBucketEncryption,
   // Objects.
   kPutObject, kGetObject, kHeadObject, kDeleteObject, kDeleteObjects, kCopyObject,
   // Listing.

@@ -15,7 +15,7 @@ constexpr size_t kMaxKeyBytes = 1024;
 
 // Bucket sub-resources that exist in S3 but are not served here (yet).
 constexpr std::array kBucketSubresources = {
-    "accelerate", "acl",          "analytics",        "cors",        "encryption",       "intelligent-tiering",
+    "accelerate", "acl",          "analytics",        "cors",        "intelligent-tiering",
     "inventory",  "lifecycle",    "logging",          "metrics",     "notification",     "object-lock",
     "ownershipControls", "replication", "requestPayment",
     "tagging",    "website",          "metadataTable", "session"};
@@ -58,6 +58,7 @@ core::Result<Operation> route_bucket(const http::Request& req, const wire::Query
     if (q.has("policy")) return op(OpKind::kGetBucketPolicy);
     if (q.has("policyStatus")) return op(OpKind::kGetBucketPolicyStatus);
     if (q.has("publicAccessBlock")) return op(OpKind::kGetPublicAccessBlock);
+    if (q.has("encryption")) return op(OpKind::kGetBucketEncryption);
     if (auto s = find_subresource(q, kBucketSubresources); !s.empty()) return unsupported(bucket, {}, s);
     if (q.get("list-type") == "2") return op(OpKind::kListObjectsV2);
     return op(OpKind::kListObjects);
@@ -67,6 +68,7 @@ core::Result<Operation> route_bucket(const http::Request& req, const wire::Query
     if (q.has("versioning")) return op(OpKind::kPutBucketVersioning);
     if (q.has("policy")) return op(OpKind::kPutBucketPolicy);
     if (q.has("publicAccessBlock")) return op(OpKind::kPutPublicAccessBlock);
+    if (q.has("encryption")) return op(OpKind::kPutBucketEncryption);
     if (auto s = find_subresource(q, kBucketSubresources); !s.empty()) return unsupported(bucket, {}, s);
     return op(OpKind::kCreateBucket);
   }
@@ -75,6 +77,7 @@ core::Result<Operation> route_bucket(const http::Request& req, const wire::Query
     if (q.has("versioning")) return method_not_allowed(m);
     if (q.has("policy")) return op(OpKind::kDeleteBucketPolicy);
     if (q.has("publicAccessBlock")) return op(OpKind::kDeletePublicAccessBlock);
+    if (q.has("encryption")) return op(OpKind::kDeleteBucketEncryption);
     if (auto s = find_subresource(q, kBucketSubresources); !s.empty()) return unsupported(bucket, {}, s);
     return op(OpKind::kDeleteBucket);
   }
@@ -188,6 +191,9 @@ std::string_view op_name(OpKind kind) {
     case OpKind::kGetPublicAccessBlock: return "GetPublicAccessBlock";
     case OpKind::kPutPublicAccessBlock: return "PutPublicAccessBlock";
     case OpKind::kDeletePublicAccessBlock: return "DeletePublicAccessBlock";
+    case OpKind::kGetBucketEncryption: return "GetBucketEncryption";
+    case OpKind::kPutBucketEncryption: return "PutBucketEncryption";
+    case OpKind::kDeleteBucketEncryption: return "DeleteBucketEncryption";
     case OpKind::kPutObject: return "PutObject";
     case OpKind::kGetObject: return "GetObject";
     case OpKind::kHeadObject: return "HeadObject";

@@ -2,6 +2,7 @@
 #include "s3/service.h"
 
 #include "s3/bucket/bucket.h"
+#include "s3/bucket/encryption.h"
 #include "s3/bucket/policy.h"
 #include "s3/bucket/versioning.h"
 #include "s3/errors.h"
@@ -27,6 +28,9 @@ core::Result<http::Response> dispatch(Context& ctx, const Operation& op, http::R
     case OpKind::kGetPublicAccessBlock: return bucket::get_public_access_block(ctx, op, req);
     case OpKind::kPutPublicAccessBlock: return bucket::put_public_access_block(ctx, op, req);
     case OpKind::kDeletePublicAccessBlock: return bucket::delete_public_access_block(ctx, op, req);
+    case OpKind::kGetBucketEncryption: return bucket::get_bucket_encryption(ctx, op, req);
+    case OpKind::kPutBucketEncryption: return bucket::put_bucket_encryption(ctx, op, req);
+    case OpKind::kDeleteBucketEncryption: return bucket::delete_bucket_encryption(ctx, op, req);
 
     case OpKind::kPutObject: return object::put_object(ctx, op, req);
     case OpKind::kGetObject: return object::get_object(ctx, op, req);
