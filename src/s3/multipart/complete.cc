@@ -1,8 +1,12 @@
 // CompleteMultipartUpload (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html).
 // AWS may answer late failures with 200 and an <Error> body; podbucket checks everything before the commit and
 // answers failures with their own status instead, which every SDK handles.
+#include <map>
+
 #include "core/encoding.h"
 #include "core/time_format.h"
+#include "s3/encryption/data_keys.h"
+#include "s3/encryption/response.h"
 #include "s3/errors.h"
 #include "s3/headers.h"
 #include "s3/multipart/assemble.h"
@@ -113,7 +117,26 @@ http::Response completed_response(const Context& ctx, const http::Request& req, 
   xml.close();
   http::Response resp = xml_response(xml.str());
   if (shows_version_ids(versioning)) resp.headers.set("x-amz-version-id", object.version_id);
+  if (auto sealed = encryption::from_json(object.encryption)) {
+    encryption::add_response_headers(resp.headers, *sealed, std::nullopt, encryption::Echo::kComplete);
+  }
   return resp;
+}
+
+/// The completed object's encryption: the upload's, with the wrapped data key of each part it is made of, in
+/// segment order. Errors: InternalError (a part sealed differently from its upload).
+core::Result<std::string> object_encryption(const store::UploadRecord& upload,
+                                            const std::vector<store::Segment>& segments,
+                                            const std::vector<store::PartRecord>& stored) {
+  std::map<std::string_view, const std::string*> by_blob;
+  for (const auto& p : stored) by_blob[p.blob_id] = &p.encryption;
+  std::vector<std::string> parts;
+  parts.reserve(segments.size());
+  for (const auto& seg : segments) {
+    auto it = by_blob.find(seg.blob_id);
+    parts.push_back(it == by_blob.end() ? std::string() : *it->second);
+  }
+  return encryption::assemble_envelope(upload.encryption, parts);
 }
 
 /// An SDK retrying a Complete whose first answer it never received finds the upload gone. Like S3, answer
@@ -172,8 +195,11 @@ core::Result<http::Response> complete_multipart_upload(Context& ctx, const Opera
   std::optional<store::Metadata::CompleteOutcome> outcome;
   const std::string version_id = new_version_id(ctx, ref->bucket.versioning);
   for (int attempt = 1;; ++attempt) {
-    auto assembly = assemble(*listed, all_parts(ctx.meta, upload.upload_id), upload, kMinPartSize);
+    const auto stored = all_parts(ctx.meta, upload.upload_id);
+    auto assembly = assemble(*listed, stored, upload, kMinPartSize);
     if (!assembly) return assembly.error();
+    auto sealed = object_encryption(upload, assembly->segments, stored);
+    if (!sealed) return sealed.error();
     if (auto ok = check_object_checksum(req.headers, upload, *assembly); !ok) return ok.error();
 
     object = store::ObjectRecord{};
@@ -191,7 +217,7 @@ core::Result<http::Response> complete_multipart_upload(Context& ctx, const Opera
     object.segments = assembly->segments;
     object.parts = assembly->parts;
     object.tags = upload.tags;
-    object.encryption = upload.encryption;
+    object.encryption = std::move(*sealed);
 
     outcome = ctx.meta.complete_upload(upload.upload_id, object, options);
     if (!outcome) return no_such_upload(upload.upload_id);

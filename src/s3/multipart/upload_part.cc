@@ -3,6 +3,8 @@
 #include "core/encoding.h"
 #include "core/time_format.h"
 #include "s3/body/body.h"
+#include "s3/encryption/data_keys.h"
+#include "s3/encryption/response.h"
 #include "s3/errors.h"
 #include "s3/headers.h"
 #include "s3/multipart/common.h"
@@ -24,10 +26,10 @@ core::Result<void> check_part_algorithm(const store::UploadRecord& upload, std::
                                              ", actual checksum Type: " + core::to_lower(part_algorithm));
 }
 
-/// Records a committed blob as part `number`. Deletes the blob of the part it replaces, or the new blob when
-/// the upload vanished meanwhile (NoSuchUpload).
+/// Records a committed blob as part `number`, with its wrapped data key in `encryption`. Deletes the blob of the
+/// part it replaces, or the new blob when the upload vanished meanwhile (NoSuchUpload).
 core::Result<store::PartRecord> store_part(Context& ctx, const store::UploadRecord& upload, int number,
-                                          const body::Ingested& blob) {
+                                          const body::Ingested& blob, std::string encryption) {
   store::PartRecord part;
   part.upload_id = upload.upload_id;
   part.part_number = number;
@@ -39,7 +41,7 @@ core::Result<store::PartRecord> store_part(Context& ctx, const store::UploadReco
     part.checksum_value = blob.checksum_value;
   }
   part.blob_id = blob.blob_id;
-  part.encryption = upload.encryption;
+  part.encryption = std::move(encryption);
   store::Metadata::PutPartOutcome outcome;
   try {
     outcome = ctx.meta.put_part(part);
@@ -53,6 +55,24 @@ core::Result<store::PartRecord> store_part(Context& ctx, const store::UploadReco
   }
   if (outcome.replaced && outcome.replaced->blob_id != part.blob_id) remove_blob(ctx.blobs, outcome.replaced->blob_id);
   return part;
+}
+
+/// The upload's encryption and a fresh data key for one part under it, once the part request's SSE-C key (if any)
+/// matches the upload's. Errors: check_part_key's, parse_customer_key's, new_data_key's.
+struct PartSealing {
+  encryption::Plan plan;
+  encryption::DataKey key;
+};
+core::Result<PartSealing> seal_part(Context& ctx, const store::UploadRecord& upload, const http::Headers& headers) {
+  auto sealed = encryption::from_json(upload.encryption);
+  if (!sealed) return sealed.error();
+  auto customer = encryption::parse_customer_key(headers, encryption::KeyOf::kRequest, encryption::KeyUse::kWrite);
+  if (!customer) return customer.error();
+  if (auto ok = encryption::check_part_key(*sealed, *customer); !ok) return ok.error();
+  encryption::Plan plan{std::move(*sealed), std::move(*customer)};
+  auto key = encryption::new_data_key(ctx, plan);
+  if (!key) return key.error();
+  return PartSealing{std::move(plan), std::move(*key)};
 }
 
 void add_checksum_header(http::Headers& headers, const body::Ingested& blob) {
@@ -76,15 +96,20 @@ core::Result<http::Response> upload_part(Context& ctx, const Operation& op, http
   auto declared = body::parse_checksum_request(req.headers);
   if (!declared) return declared.error();
   if (auto ok = check_part_algorithm(upload, declared->algorithm); !ok) return ok.error();
+  auto sealing = seal_part(ctx, upload, req.headers);
+  if (!sealing) return sealing.error();
 
-  auto blob = body::ingest_body(ctx.blobs, req, kMaxPartSize, upload.checksum_algorithm);
+  auto blob = body::ingest_body(*encryption::sealing_blobs(ctx, sealing->key), req, kMaxPartSize,
+                                upload.checksum_algorithm);
   if (!blob) return blob.error();
-  auto part = store_part(ctx, upload, *number, *blob);
+  auto part = store_part(ctx, upload, *number, *blob, encryption::stored_envelope(sealing->plan, sealing->key));
   if (!part) return part.error();
 
   http::Response resp;
   resp.headers.set("ETag", part->etag);
   add_checksum_header(resp.headers, *blob);
+  encryption::add_response_headers(resp.headers, sealing->plan.envelope, sealing->plan.customer,
+                                   encryption::Echo::kRead);
   return resp;
 }
 
@@ -98,6 +123,11 @@ core::Result<http::Response> upload_part_copy(Context& ctx, const Operation& op,
 
   auto source = parse_copy_source(req.headers.get("x-amz-copy-source").value_or(""));
   if (!source) return source.error();
+  auto source_key =
+      encryption::parse_customer_key(req.headers, encryption::KeyOf::kCopySource, encryption::KeyUse::kRead);
+  if (!source_key) return source_key.error();
+  auto sealing = seal_part(ctx, upload, req.headers);
+  if (!sealing) return sealing.error();
   auto source_bucket = ctx.meta.find_bucket(source->bucket);
   if (!source_bucket) return no_such_bucket(source->bucket);
   auto object = ctx.meta.find_object(source->bucket, source->key, source->version_id);
@@ -112,6 +142,10 @@ core::Result<http::Response> upload_part_copy(Context& ctx, const Operation& op,
     return core::AwsError(kInvalidRequest,
                           "The source of a copy request may not specifically refer to a delete marker by version id.");
   }
+
+  auto source_sealed = encryption::from_json(object->encryption);
+  if (!source_sealed) return source_sealed.error();
+  if (auto ok = encryption::check_read(*source_sealed, *source_key); !ok) return ok.error();
 
   // Copies answer every failed copy-source condition with 412, including the ones GET answers with 304.
   auto conditions = object::read_conditions(req.headers, "x-amz-copy-source-");
@@ -129,9 +163,16 @@ core::Result<http::Response> upload_part_copy(Context& ctx, const Operation& op,
                               std::to_string(kMaxPartSize));
   }
 
-  auto blob = body::copy_range(ctx.blobs, object->segments, range->offset, range->length, upload.checksum_algorithm);
+  // Only the source segments the range touches are unwrapped.
+  auto blobs = encryption::sealing_blobs(ctx, sealing->key);
+  if (auto ok = encryption::load_read_keys(ctx, *blobs, *object, *source_sealed, *source_key, range->offset,
+                                           range->length);
+      !ok) {
+    return ok.error();
+  }
+  auto blob = body::copy_range(*blobs, object->segments, range->offset, range->length, upload.checksum_algorithm);
   if (!blob) return blob.error();
-  auto part = store_part(ctx, upload, *number, *blob);
+  auto part = store_part(ctx, upload, *number, *blob, encryption::stored_envelope(sealing->plan, sealing->key));
   if (!part) return part.error();
 
   wire::XmlWriter xml;
@@ -146,6 +187,8 @@ core::Result<http::Response> upload_part_copy(Context& ctx, const Operation& op,
   if (shows_version_ids(source_bucket->versioning)) {
     resp.headers.set("x-amz-copy-source-version-id", object->version_id);
   }
+  encryption::add_response_headers(resp.headers, sealing->plan.envelope, sealing->plan.customer,
+                                   encryption::Echo::kRead);
   return resp;
 }
 

@@ -4,6 +4,9 @@
 #include "crypto/hash.h"
 #include "s3/body/body.h"
 #include "s3/bucket/bucket.h"
+#include "s3/encryption/bucket_default.h"
+#include "s3/encryption/data_keys.h"
+#include "s3/encryption/response.h"
 #include "s3/errors.h"
 #include "s3/headers.h"
 #include "s3/object/commit.h"
@@ -42,6 +45,11 @@ core::Result<http::Response> copy_object(Context& ctx, const Operation& op, http
   if (auto ok = check_object_acl(req.headers); !ok) return ok.error();
   auto sc = storage_class(req.headers);
   if (!sc) return sc.error();
+  auto sse = encryption::parse_write_request(req.headers);
+  if (!sse) return sse.error();
+  auto source_key =
+      encryption::parse_customer_key(req.headers, encryption::KeyOf::kCopySource, encryption::KeyUse::kRead);
+  if (!source_key) return source_key.error();
 
   auto dest_bucket = bucket::require_bucket(ctx, op.bucket);
   if (!dest_bucket) return dest_bucket.error();
@@ -64,6 +72,12 @@ core::Result<http::Response> copy_object(Context& ctx, const Operation& op, http
     return no_such_key(source->bucket, source->key);
   }
 
+  // The source is decrypted with its own key (its SSE-C key from x-amz-copy-source-server-side-encryption-customer-*);
+  // the copy gets the encryption the request or the destination bucket's default asks for, never the source's.
+  auto source_sealed = encryption::from_json(src->encryption);
+  if (!source_sealed) return source_sealed.error();
+  if (auto ok = encryption::check_read(*source_sealed, *source_key); !ok) return ok.error();
+
   auto cond = evaluate_conditions(read_conditions(req.headers, "x-amz-copy-source-"), src->etag,
                                   core::from_unix_millis(src->last_modified_ms));
   if (cond.outcome != ConditionOutcome::kProceed) {
@@ -72,9 +86,12 @@ core::Result<http::Response> copy_object(Context& ctx, const Operation& op, http
   }
 
   const bool same_object = source->bucket == op.bucket && source->key == op.key && source->version_id.empty();
+  // Naming any encryption, or a bucket with an explicit default encryption, makes a copy onto itself legal (it may
+  // re-encrypt), as in S3.
   const bool changes_something = *replace_metadata || req.headers.has("x-amz-storage-class") ||
                                  req.headers.has("x-amz-website-redirect-location") ||
-                                 req.headers.has("x-amz-server-side-encryption");
+                                 encryption::names_encryption(req.headers) ||
+                                 (same_object && encryption::load_bucket_default(ctx.meta, op.bucket).configured);
   if (same_object && !changes_something) {
     return core::AwsError(kInvalidRequest,
                           "This copy request is illegal because it is trying to copy an object to itself without "
@@ -111,7 +128,15 @@ core::Result<http::Response> copy_object(Context& ctx, const Operation& op, http
     }
     algorithm = std::string(crypto::checksum_name(*parsed));
   }
-  auto copied = body::copy_range(ctx.blobs, src->segments, 0, src->size, algorithm);
+  auto plan = encryption::resolve_write(ctx, op.bucket, op.key, *sse, "s3:PutObject");
+  if (!plan) return plan.error();
+  auto data_key = encryption::new_data_key(ctx, *plan);
+  if (!data_key) return data_key.error();
+  auto blobs = encryption::sealing_blobs(ctx, *data_key);
+  if (auto ok = encryption::load_read_keys(ctx, *blobs, *src, *source_sealed, *source_key, 0, src->size); !ok) {
+    return ok.error();
+  }
+  auto copied = body::copy_range(*blobs, src->segments, 0, src->size, algorithm);
   if (!copied) return copied.error();
 
   record.bucket = op.bucket;
@@ -125,6 +150,7 @@ core::Result<http::Response> copy_object(Context& ctx, const Operation& op, http
   record.checksum_value = copied->checksum_value;
   if (!copied->checksum_algorithm.empty()) record.checksum_type = "FULL_OBJECT";
   record.segments.push_back({copied->blob_id, copied->size});
+  record.encryption = encryption::stored_envelope(*plan, *data_key);
   store::PutOptions options;
   options.versioning = dest_bucket->versioning;
   if (auto ok = commit_object(ctx, record, options); !ok) return ok.error();
@@ -141,6 +167,7 @@ core::Result<http::Response> copy_object(Context& ctx, const Operation& op, http
   auto r = xml_response(w.str());
   if (shows_version_ids(dest_bucket->versioning)) r.headers.set("x-amz-version-id", record.version_id);
   if (shows_version_ids(src_bucket->versioning)) r.headers.set("x-amz-copy-source-version-id", src->version_id);
+  encryption::add_response_headers(r.headers, plan->envelope, plan->customer, encryption::Echo::kWrite);
   return r;
 }
 

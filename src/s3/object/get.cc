@@ -5,6 +5,8 @@
 #include "core/time_format.h"
 #include "s3/body/body.h"
 #include "s3/bucket/bucket.h"
+#include "s3/encryption/data_keys.h"
+#include "s3/encryption/response.h"
 #include "s3/errors.h"
 #include "s3/headers.h"
 #include "s3/object/conditional.h"
@@ -104,9 +106,16 @@ core::Result<http::Response> read_object(Context& ctx, const Operation& op, http
     return core::AwsError(kInvalidRequest,
                           "Request specific response headers cannot be used for anonymous GET requests.");
   }
+  if (auto ok = encryption::reject_write_headers(req.headers); !ok) return ok.error();
+  auto customer = encryption::parse_customer_key(req.headers, encryption::KeyOf::kRequest, encryption::KeyUse::kRead);
+  if (!customer) return customer.error();
 
   auto obj = find_readable(ctx, op, q, show_versions);
   if (!obj) return obj.error();
+  // SSE-C objects are readable (even their headers) only with their key; HEAD of an SSE-KMS object needs no KMS.
+  auto sealed = encryption::from_json(obj->encryption);
+  if (!sealed) return sealed.error();
+  if (auto ok = encryption::check_read(*sealed, *customer); !ok) return ok.error();
   const auto last_modified = core::from_unix_millis(obj->last_modified_ms);
 
   auto cond = evaluate_conditions(read_conditions(req.headers), obj->etag, last_modified);
@@ -163,6 +172,7 @@ core::Result<http::Response> read_object(Context& ctx, const Operation& op, http
   auto mode = req.headers.get("x-amz-checksum-mode");
   options.checksum_mode = whole && mode && core::iequals(core::trim(*mode), "ENABLED");
   add_object_headers(r.headers, *obj, options);
+  encryption::add_response_headers(r.headers, *sealed, *customer, encryption::Echo::kRead);
   r.headers.set("Accept-Ranges", "bytes");
   for (auto [param, header] : kResponseOverrides) {
     if (auto v = q.get(param)) r.headers.set(std::string(header), std::string(*v));
@@ -172,7 +182,9 @@ core::Result<http::Response> read_object(Context& ctx, const Operation& op, http
   if (head) {
     r.head = true;
   } else {
-    r.stream = body::open_segments(ctx.blobs, obj->segments, offset, length);
+    auto stream = encryption::open_object(ctx, *obj, *sealed, *customer, offset, length);
+    if (!stream) return stream.error();
+    r.stream = std::move(*stream);
   }
   return r;
 }

@@ -3,6 +3,8 @@
 #include "core/time_format.h"
 #include "s3/body/body.h"
 #include "s3/bucket/bucket.h"
+#include "s3/encryption/data_keys.h"
+#include "s3/encryption/response.h"
 #include "s3/errors.h"
 #include "s3/headers.h"
 #include "s3/object/commit.h"
@@ -75,6 +77,9 @@ core::Result<http::Response> put_object(Context& ctx, const Operation& op, http:
     tags = std::move(*parsed);
   }
 
+  auto sse = encryption::parse_write_request(req.headers);
+  if (!sse) return sse.error();
+
   store::PutOptions options;
   options.versioning = bucket->versioning;
   std::string condition = "If-None-Match";
@@ -96,7 +101,13 @@ core::Result<http::Response> put_object(Context& ctx, const Operation& op, http:
     return core::AwsError(kMissingContentLength, "You must provide the Content-Length HTTP header.");
   }
 
-  auto in = body::ingest_body(ctx.blobs, req, kMaxSinglePutBytes, kDefaultChecksum);
+  // A fresh data key for this object's one blob (a KMS GenerateDataKey for SSE-KMS), then the body streams
+  // through AES-256-GCM into the blob.
+  auto plan = encryption::resolve_write(ctx, op.bucket, op.key, *sse, "s3:PutObject");
+  if (!plan) return plan.error();
+  auto data_key = encryption::new_data_key(ctx, *plan);
+  if (!data_key) return data_key.error();
+  auto in = body::ingest_body(*encryption::sealing_blobs(ctx, *data_key), req, kMaxSinglePutBytes, kDefaultChecksum);
   if (!in) return in.error();
 
   store::ObjectRecord record;
@@ -113,11 +124,13 @@ core::Result<http::Response> put_object(Context& ctx, const Operation& op, http:
   if (!in->checksum_algorithm.empty()) record.checksum_type = "FULL_OBJECT";
   record.segments.push_back({in->blob_id, in->size});
   record.tags = std::move(tags);
+  record.encryption = encryption::stored_envelope(*plan, *data_key);
   if (auto ok = commit_object(ctx, record, options, condition); !ok) return ok.error();
 
   http::Response r;
   r.headers.set("ETag", record.etag);
   if (shows_version_ids(bucket->versioning)) r.headers.set("x-amz-version-id", record.version_id);
+  encryption::add_response_headers(r.headers, plan->envelope, plan->customer, encryption::Echo::kWrite);
   if (declares_checksum(req.headers) && !record.checksum_value.empty()) {
     r.headers.set(checksum_header_name(record.checksum_algorithm), record.checksum_value);
     r.headers.set("x-amz-checksum-type", record.checksum_type);
