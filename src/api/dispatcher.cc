@@ -280,6 +280,13 @@ core::Result<http::Response> Dispatcher::serve_s3(http::Request& req, Exchange& 
     return gate.check(action, resource, bucket);
   };
   auto result = s3::dispatch(ctx, *op, req);
+  switch (op->kind) {
+    case s3::OpKind::kPutBucketPolicy:
+    case s3::OpKind::kDeleteBucketPolicy:
+    case s3::OpKind::kCreateBucket:
+    case s3::OpKind::kDeleteBucket: bucket_policies_.invalidate(op->bucket); break;
+    default: break;
+  }
   // A missing key is 404 only for callers who may list the bucket; others get 403, so that they cannot probe
   // which keys exist (GetObject / HeadObject "Permissions").
   bool probe = op->kind == s3::OpKind::kGetObject || op->kind == s3::OpKind::kHeadObject;

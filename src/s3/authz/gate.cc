@@ -12,24 +12,32 @@ constexpr core::ErrorCode kMalformedPolicy{"MalformedPolicy", 400};
 }  // namespace
 
 std::shared_ptr<const policy::NamedPolicy> BucketPolicyCache::get(store::Metadata& meta, std::string_view bucket) {
+  uint64_t generation = 0;
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = entries_.find(bucket); it != entries_.end()) return it->second.parsed;
+    generation = generation_;
+  }
   auto text = meta.get_bucket_config(bucket, bucket::kPolicyConfig);
+  Entry entry;
+  if (text) {
+    if (auto parsed = policy::parse_resource_policy(*text, kMalformedPolicy)) {
+      entry.parsed = std::make_shared<policy::NamedPolicy>(
+          policy::NamedPolicy{"bucket policy of " + std::string(bucket), std::move(*parsed)});
+    } else {
+      spdlog::warn("bucket {}: stored policy no longer parses: {}", bucket, parsed.error().message());
+    }
+  }
   std::lock_guard lock(mu_);
-  if (!text) {
-    if (auto it = entries_.find(bucket); it != entries_.end()) entries_.erase(it);
-    return nullptr;
-  }
-  auto it = entries_.find(bucket);
-  if (it != entries_.end() && it->second.text == *text) return it->second.parsed;
-  Entry entry{*text, nullptr};
-  if (auto parsed = policy::parse_resource_policy(*text, kMalformedPolicy)) {
-    entry.parsed = std::make_shared<policy::NamedPolicy>(
-        policy::NamedPolicy{"bucket policy of " + std::string(bucket), std::move(*parsed)});
-  } else {
-    spdlog::warn("bucket {}: stored policy no longer parses: {}", bucket, parsed.error().message());
-  }
-  auto parsed = entry.parsed;
-  entries_.insert_or_assign(std::string(bucket), std::move(entry));
-  return parsed;
+  // An invalidate() since the read means a policy write may have committed after it: do not cache what was read.
+  if (generation == generation_) entries_.insert_or_assign(std::string(bucket), entry);
+  return entry.parsed;
+}
+
+void BucketPolicyCache::invalidate(std::string_view bucket) {
+  std::lock_guard lock(mu_);
+  ++generation_;
+  if (auto it = entries_.find(bucket); it != entries_.end()) entries_.erase(it);
 }
 
 Gate::Gate(iam::Authorizer& authorizer, store::Metadata& meta, BucketPolicyCache& policies,

@@ -17,19 +17,23 @@
 
 namespace podbucket::s3::authz {
 
-/// Parsed bucket policies, re-parsed only when a bucket's stored text changes. Thread-safe.
+/// Parsed bucket policies (and their absence), read from the store once per bucket. This process is the store's
+/// only writer, so the cache stays exact as long as every request that may change a bucket's policy calls
+/// invalidate() after it ran (PutBucketPolicy, DeleteBucketPolicy, CreateBucket, DeleteBucket). Thread-safe.
 class BucketPolicyCache {
  public:
   /// The parsed policy of `bucket`, or nullptr when it has none (or the stored text no longer parses).
   std::shared_ptr<const policy::NamedPolicy> get(store::Metadata& meta, std::string_view bucket);
+  /// Forgets what is known about `bucket`.
+  void invalidate(std::string_view bucket);
 
  private:
   struct Entry {
-    std::string text;
-    std::shared_ptr<const policy::NamedPolicy> parsed;
+    std::shared_ptr<const policy::NamedPolicy> parsed;  // null: no policy
   };
   std::mutex mu_;
   std::map<std::string, Entry, std::less<>> entries_;  // GUARDED_BY(mu_)
+  uint64_t generation_ = 0;                            // GUARDED_BY(mu_): bumped by every invalidate()
 };
 
 /// Authorizes the permissions of one S3 request. Not thread-safe (one per request).
