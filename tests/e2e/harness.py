@@ -265,16 +265,16 @@ class Server:
             aws_secret_access_key=secret_key or self.secret_key,
             config=botocore.config.Config(**cfg))
 
-    def client(self, service, access_key=None, secret_key=None, session_token=None, **config):
-        """A boto3 client of any service (iam, sts, kms, s3, ...) on this server: us-east-1, no retries, path-style.
-        Credentials default to the root user's."""
+    def client(self, service, access_key=None, secret_key=None, session_token=None, region=REGION, **config):
+        """A boto3 client of any service (iam, sts, kms, s3, ...) on this server: no retries, path-style.
+        Credentials default to the root user's; the region to us-east-1."""
         import boto3
         import botocore.config
         cfg = dict(s3={"addressing_style": "path"}, retries={"max_attempts": 1, "mode": "standard"},
                    connect_timeout=10, read_timeout=120)
         cfg.update(config)
         return boto3.session.Session().client(
-            service, endpoint_url=self.endpoint, region_name=REGION,
+            service, endpoint_url=self.endpoint, region_name=region,
             aws_access_key_id=access_key or self.access_key,
             aws_secret_access_key=secret_key or self.secret_key,
             aws_session_token=session_token,
