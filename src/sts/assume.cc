@@ -133,9 +133,8 @@ core::Result<AssumedRole> RoleAssumer::assume_role(const core::Principal& caller
   auto packed = check_session_policies(directory_, in.policy, in.policy_arns, in.policy_arns_count, in.tags);
   if (!packed) return packed.error();
 
-  // Deliberate difference: AWS refuses the root user ("Roles may not be assumed by root accounts."). podbucket
-  // lets it assume a role whose trust policy names the account, so that a fresh server can mint role sessions with
-  // the only credentials it has; a trust policy naming specific principals still keeps root out.
+  // As AWS: the account's root user cannot assume roles (create an IAM user for that).
+  if (caller.root) return core::AwsError(core::kAccessDenied, "Roles may not be assumed by root accounts.");
   auto role = directory_.find_role_by_arn(*in.role_arn);
   if (!role) return not_authorized("User", caller.arn, "sts:AssumeRole", *in.role_arn);
 

@@ -76,8 +76,8 @@ class RoleAssumer {
   RoleAssumer(iam::Directory& directory, iam::Authorizer& authorizer, SessionStore& sessions,
               const IdentityProviders* providers, const core::Clock& clock);
 
-  /// AssumeRole by an IAM user or a role session (role chaining; 1 h cap, transitive tags inherited), or by the
-  /// root user when the trust policy names the account (AWS refuses root; podbucket allows it for bootstrapping).
+  /// AssumeRole by an IAM user or a role session (role chaining; 1 h cap, transitive tags inherited). The root
+  /// user is refused, as AWS does (AccessDenied "Roles may not be assumed by root accounts.").
   /// Checks, in order: parameters (ValidationError), the session policy (MalformedPolicyDocument,
   /// PackedPolicyTooLarge), the role
   /// (AccessDenied as for a trust denial when it does not exist), the duration against MaxSessionDuration and the

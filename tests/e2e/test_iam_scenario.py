@@ -1,7 +1,8 @@
 """The seed's access model, enforced: a role session built from the seed's four policies (fixtures/gitlab-seed/
 main.tf) can do, in each of the seven buckets, exactly what the scenario matrix of specs/aws-semantics.md section 7
 says, and nothing more. Real clients: boto3 for IAM, STS and S3. The role here trusts the account (the seed's trusts
-pods.eks.amazonaws.com, which only EKS Auth can use), so that STS AssumeRole can mint the session."""
+pods.eks.amazonaws.com, which only EKS Auth can use), so that an IAM user can mint the session with STS AssumeRole
+(the root user cannot assume roles, as on AWS)."""
 import json
 import os
 import sys
@@ -73,7 +74,12 @@ def setUpModule():
     for name, doc in seed_policies(kms_key_arn).items():
         p = iam.create_policy(PolicyName=f"{PREFIX}-{name}", PolicyDocument=json.dumps(doc))
         iam.attach_role_policy(RoleName=f"{PREFIX}-eks-global", PolicyArn=p["Policy"]["Arn"])
-    creds = sts.assume_role(RoleArn=Env.role_arn, RoleSessionName="scenario")["Credentials"]
+    iam.create_user(UserName="operator")
+    iam.put_user_policy(UserName="operator", PolicyName="assume", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}))
+    key = iam.create_access_key(UserName="operator")["AccessKey"]
+    operator = SRV.client("sts", key["AccessKeyId"], key["SecretAccessKey"])
+    creds = operator.assume_role(RoleArn=Env.role_arn, RoleSessionName="scenario")["Credentials"]
     Env.s3 = SRV.client("s3", creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
 
 

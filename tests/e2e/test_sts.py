@@ -1,12 +1,12 @@
 """STS end to end: awscli `sts assume-role` / `get-caller-identity` and boto3 against a real podbucket.
 
-The root user creates a role through the IAM API (trusting the account, with an S3 policy for one bucket),
-assumes it, and uses the temporary credentials for S3 and GetCallerIdentity. Also: an IAM user whose trust needs an
+The root user creates a role through the IAM API (trusting the account, with an S3 policy for one bucket) and an
+IAM user allowed to assume roles; the user assumes the role and uses the temporary credentials for S3 and
+GetCallerIdentity. Also: an IAM user whose trust needs an
 identity Allow, session tags and TagSession, duration limits, role chaining, session policies, GetSessionToken,
 invalid and expired session tokens, and sessions surviving a restart.
 
-Note: AWS refuses AssumeRole by the root user; podbucket allows it when the trust policy names the account
-(src/sts/assume.h), which these tests rely on for brevity.
+The root user itself cannot assume roles, as on AWS.
 
 PODBUCKET_E2E_SLOW=1 also runs the real-time expiry test (waits 15 minutes for a 900-second session to expire)."""
 import json
@@ -27,9 +27,15 @@ BUCKET = "sts-e2e-allowed"
 OTHER = "sts-e2e-other"
 
 
+OPERATOR = "sts-e2e-operator"
+
+
 class Env:
     account = None
     role_arn = None
+    op_key = None
+    op_secret = None
+    op_arn = None
 
 
 def setUpModule():
@@ -52,6 +58,18 @@ def setUpModule():
             {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
              "Resource": f"arn:aws:s3:::{BUCKET}/*"},
             {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": f"arn:aws:s3:::{BUCKET}"}]}))
+    # The root user cannot assume roles (as on AWS): an IAM user does, with an identity policy that allows it,
+    # because the trust policies here name only the account.
+    Env.op_arn = iam.create_user(UserName=OPERATOR)["User"]["Arn"]
+    iam.put_user_policy(UserName=OPERATOR, PolicyName="assume", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "*"}]}))
+    key = iam.create_access_key(UserName=OPERATOR)["AccessKey"]
+    Env.op_key, Env.op_secret = key["AccessKeyId"], key["SecretAccessKey"]
+
+
+def operator_sts():
+    return SRV.client("sts", Env.op_key, Env.op_secret)
 
 
 def tearDownModule():
@@ -76,7 +94,7 @@ class StsCase(unittest.TestCase):
     def assume(self, client=None, **kwargs):
         kwargs.setdefault("RoleArn", Env.role_arn)
         kwargs.setdefault("RoleSessionName", "e2e")
-        return (client or SRV.client("sts")).assume_role(**kwargs)
+        return (client or operator_sts()).assume_role(**kwargs)
 
 
 class TestBoto3(StsCase):
@@ -86,6 +104,11 @@ class TestBoto3(StsCase):
         self.assertEqual(ident["Arn"], f"arn:aws:iam::{Env.account}:root")
         self.assertEqual(ident["UserId"], Env.account)
         self.assertRegex(Env.account, r"^\d{12}$")
+
+    def test_root_cannot_assume_roles(self):
+        with self.assertRaises(ClientError) as ctx:
+            self.assume(client=SRV.client("sts"))
+        self.assertError(ctx, "AccessDenied", 403, "Roles may not be assumed by root accounts.")
 
     def test_assume_role_and_use_the_session(self):
         before = time.time()
@@ -144,7 +167,7 @@ class TestBoto3(StsCase):
         with self.assertRaises(ClientError) as ctx:
             self.assume(RoleArn=arn)
         self.assertError(ctx, "AccessDenied", 403,
-                         f"User: arn:aws:iam::{Env.account}:root is not authorized to perform: sts:AssumeRole on "
+                         f"User: {Env.op_arn} is not authorized to perform: sts:AssumeRole on "
                          f"resource: {arn}")
         with self.assertRaises(ClientError) as ctx:
             self.assume(RoleArn=f"arn:aws:iam::{Env.account}:role/does-not-exist")
@@ -179,7 +202,7 @@ class TestBoto3(StsCase):
         with self.assertRaises(ClientError) as ctx:
             self.assume(RoleArn=arn, Tags=[{"Key": "team", "Value": "x"}])
         self.assertError(ctx, "AccessDenied", 403,
-                         f"User: arn:aws:iam::{Env.account}:root is not authorized to perform: sts:TagSession on "
+                         f"User: {Env.op_arn} is not authorized to perform: sts:TagSession on "
                          f"resource: {arn}")
 
     def test_duration_limits(self):
@@ -303,9 +326,12 @@ class TestAwsCli(StsCase):
         self.assertEqual(out, {"UserId": Env.account, "Account": Env.account,
                                "Arn": f"arn:aws:iam::{Env.account}:root"})
 
+    def operator_env(self):
+        return SRV.client_env(AWS_ACCESS_KEY_ID=Env.op_key, AWS_SECRET_ACCESS_KEY=Env.op_secret)
+
     def test_assume_role_then_use_the_credentials(self):
         out = json.loads(self.aws("sts", "assume-role", "--role-arn", Env.role_arn, "--role-session-name", "cli",
-                                  "--duration-seconds", "1800").stdout)
+                                  "--duration-seconds", "1800", env=self.operator_env()).stdout)
         creds = out["Credentials"]
         self.assertRegex(creds["AccessKeyId"], r"^ASIA")
         self.assertRegex(creds["Expiration"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
@@ -325,12 +351,12 @@ class TestAwsCli(StsCase):
 
     def test_assume_role_errors(self):
         p = self.aws("sts", "assume-role", "--role-arn", Env.role_arn, "--role-session-name", "cli",
-                     "--duration-seconds", "43200", check=False)
+                     "--duration-seconds", "43200", env=self.operator_env(), check=False)
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("ValidationError", p.stderr)
         self.assertIn("MaxSessionDuration", p.stderr)
         p = self.aws("sts", "assume-role", "--role-arn", f"arn:aws:iam::{Env.account}:role/nope",
-                     "--role-session-name", "cli", check=False)
+                     "--role-session-name", "cli", env=self.operator_env(), check=False)
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("AccessDenied", p.stderr)
 
