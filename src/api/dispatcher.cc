@@ -170,6 +170,11 @@ std::optional<sigv4::KeyInfo> Dispatcher::lookup_key(std::string_view access_key
 }
 
 core::Result<http::Response> Dispatcher::serve(http::Request& req, Exchange& x) {
+  if (control_.oidc && req.path.rfind("/_oidc/", 0) == 0) {
+    x.service = Service::kEks;
+    x.operation = "OidcDiscovery";
+    return control_.oidc(req);
+  }
   auto scope = sigv4::peek_scope(req);
   std::string action;
   if (scope && !*scope && is_form_post(req)) {

@@ -46,6 +46,7 @@ struct ControlPlane {
   iam::Authorizer* authorizer = nullptr;
   kms::KeyService* key_service = nullptr;  // S3 server-side encryption
   ServiceHandler iam, sts, kms, eks, eks_auth;
+  std::function<core::Result<http::Response>(const http::Request&)> oidc;  // unsigned /_oidc/...
 };
 
 /// Builds the http::Handler for the whole server. Thread-safe once serving starts (add_key_lookup must happen

@@ -23,6 +23,14 @@ class StsService;
 namespace podbucket::kms {
 class KmsService;
 }
+namespace podbucket::eks {
+class ClusterRegistry;
+class AssociationStore;
+class AddonStore;
+class EksService;
+class EksAuthService;
+class OidcDiscovery;
+}  // namespace podbucket::eks
 
 namespace podbucket::cli {
 
@@ -47,6 +55,8 @@ class ControlPlaneStack {
   api::ControlPlane handlers();
   /// Access-key sources beside the root user's: IAM users' keys, then STS sessions.
   std::vector<sigv4::KeyLookup> key_lookups() const;
+  /// The base URL of local clusters' OIDC issuers, once the listening port is known.
+  void set_public_endpoint(std::string endpoint);
 
  private:
   std::unique_ptr<store::Documents> documents_;
@@ -55,6 +65,12 @@ class ControlPlaneStack {
   std::unique_ptr<iam::IamService> iam_;
   std::unique_ptr<sts::StsService> sts_;
   std::unique_ptr<kms::KmsService> kms_;
+  std::unique_ptr<eks::ClusterRegistry> clusters_;
+  std::unique_ptr<eks::AssociationStore> associations_;
+  std::unique_ptr<eks::AddonStore> addons_;
+  std::unique_ptr<eks::EksService> eks_;
+  std::unique_ptr<eks::EksAuthService> eks_auth_;
+  std::unique_ptr<eks::OidcDiscovery> oidc_;
 };
 
 }  // namespace podbucket::cli

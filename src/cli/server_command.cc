@@ -133,8 +133,10 @@ int run_server(const ServerCommandOptions& o) {
     server.start();
 
     std::string host = listen->first.find(':') != std::string::npos ? "[" + listen->first + "]" : listen->first;
-    std::cout << "listening on " << (server_options.tls ? "https" : "http") << "://" << host << ":" << server.port()
-              << std::endl;
+    std::string endpoint = std::string(server_options.tls ? "https" : "http") + "://" + host + ":" +
+                           std::to_string(server.port());
+    control.set_public_endpoint(endpoint);
+    std::cout << "listening on " << endpoint << std::endl;
 
     int sig = 0;
     sigwait(&stop_signals, &sig);
