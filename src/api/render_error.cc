@@ -82,6 +82,8 @@ http::Response rest_json(const core::AwsError& error, std::string_view request_i
   res.headers.set("Content-Type", "application/json");
   nlohmann::ordered_json j;
   j["message"] = message_of(error);
+  // Extra members after the message, as EKS adds clusterName / addonName to its errors.
+  for (const auto& [name, value] : error.fields()) j[name] = value;
   res.body = json_dump(j);
   return res;
 }

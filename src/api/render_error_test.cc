@@ -82,6 +82,12 @@ TEST(RenderErrorTest, RestJsonGolden) {
   EXPECT_EQ(res.headers.get("x-amzn-RequestId"), "req-4");
 }
 
+TEST(RenderErrorTest, RestJsonCarriesExtraFieldsAfterTheMessage) {
+  auto error = core::AwsError(kResourceNotFound, "No cluster found for name: c.").with_field("clusterName", "c");
+  auto res = render_error(Protocol::kRestJson, error, "req-5", "", false);
+  EXPECT_EQ(res.body, R"({"message":"No cluster found for name: c.","clusterName":"c"})");
+}
+
 TEST(RenderErrorTest, InvalidUtf8InJsonDoesNotThrow) {
   auto res = render_error(Protocol::kJson11, core::AwsError(kNotFoundException, "bad \xff byte"), "r", "", false);
   EXPECT_NE(res.body.find("__type"), std::string::npos);

@@ -3,7 +3,9 @@
 namespace podbucket::sts {
 
 std::string provider_name(std::string_view issuer) {
+  // IAM names an OIDC provider by its issuer URL without the scheme (local clusters' issuers are http://).
   if (issuer.rfind("https://", 0) == 0) issuer.remove_prefix(8);
+  else if (issuer.rfind("http://", 0) == 0) issuer.remove_prefix(7);
   return std::string(issuer);
 }
 

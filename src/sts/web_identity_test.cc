@@ -254,3 +254,17 @@ TEST_F(ServiceAssumeTest, InputValidation) {
 
 }  // namespace
 }  // namespace podbucket::sts
+
+namespace podbucket::sts {
+namespace {
+
+TEST(ProviderName, DropsEitherScheme) {
+  // Local clusters' issuers are http://; IAM names providers without the scheme either way.
+  EXPECT_EQ(provider_name("https://oidc.eks.us-east-1.amazonaws.com/id/ABC"), "oidc.eks.us-east-1.amazonaws.com/id/ABC");
+  EXPECT_EQ(provider_name("http://127.0.0.1:9000/_oidc/gitlab"), "127.0.0.1:9000/_oidc/gitlab");
+  EXPECT_EQ(provider_arn("123456789012", "http://127.0.0.1:9000/_oidc/c"),
+            "arn:aws:iam::123456789012:oidc-provider/127.0.0.1:9000/_oidc/c");
+}
+
+}  // namespace
+}  // namespace podbucket::sts
