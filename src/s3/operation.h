@@ -24,6 +24,24 @@ enum class OpKind {
   // Multipart.
   kCreateMultipartUpload, kUploadPart, kUploadPartCopy, kCompleteMultipartUpload, kAbortMultipartUpload,
   kListParts, kListMultipartUploads,
+  // Bucket configuration surface (bucket/tagging.cc, cors.cc, acl.cc, ownership.cc, website.cc, logging.cc,
+  // notification.cc, features.cc, lifecycle_config.cc).
+  kGetBucketTagging, kPutBucketTagging, kDeleteBucketTagging,
+  kGetBucketCors, kPutBucketCors, kDeleteBucketCors,
+  kGetBucketAcl, kPutBucketAcl,
+  kGetBucketOwnershipControls, kPutBucketOwnershipControls, kDeleteBucketOwnershipControls,
+  kGetBucketWebsite, kPutBucketWebsite, kDeleteBucketWebsite,
+  kGetBucketLogging, kPutBucketLogging,
+  kGetBucketNotificationConfiguration, kPutBucketNotificationConfiguration,
+  kGetBucketAccelerateConfiguration, kPutBucketAccelerateConfiguration,
+  kGetBucketRequestPayment, kPutBucketRequestPayment,
+  kGetBucketReplication, kPutBucketReplication, kDeleteBucketReplication,
+  kGetObjectLockConfiguration, kPutObjectLockConfiguration,
+  kGetBucketLifecycleConfiguration, kPutBucketLifecycleConfiguration, kDeleteBucketLifecycle,
+  // Object ACLs and attributes.
+  kGetObjectAcl, kPutObjectAcl, kGetObjectAttributes,
+  // OPTIONS on a bucket or object: the CORS preflight, answered without authentication.
+  kCorsPreflight,
   // Known to S3 but not served (yet): answered with NotImplemented.
   kUnsupported,
 };

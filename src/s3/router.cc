@@ -2,6 +2,7 @@
 // the S3 API reference. Sub-resources podbucket does not serve yet become kUnsupported with `detail` set, which the
 // service answers with NotImplemented.
 #include <array>
+#include <optional>
 
 #include "core/encoding.h"
 #include "s3/errors.h"
@@ -23,6 +24,40 @@ constexpr std::array kBucketSubresources = {
 // Object sub-resources that exist in S3 but are not served here (yet).
 constexpr std::array kObjectSubresources = {"acl",     "attributes", "retention", "legal-hold",
                                             "torrent", "restore",    "select",    "renameObject"};
+
+// Bucket configuration sub-resources served here: the operation for GET, PUT and DELETE (kUnsupported where S3
+// has no such operation; those fall through to NotImplemented below).
+struct ConfigRoute {
+  const char* subresource;
+  OpKind get, put, del;
+};
+constexpr ConfigRoute kConfigRoutes[] = {
+    {"tagging", OpKind::kGetBucketTagging, OpKind::kPutBucketTagging, OpKind::kDeleteBucketTagging},
+    {"cors", OpKind::kGetBucketCors, OpKind::kPutBucketCors, OpKind::kDeleteBucketCors},
+    {"acl", OpKind::kGetBucketAcl, OpKind::kPutBucketAcl, OpKind::kUnsupported},
+    {"ownershipControls", OpKind::kGetBucketOwnershipControls, OpKind::kPutBucketOwnershipControls,
+     OpKind::kDeleteBucketOwnershipControls},
+    {"website", OpKind::kGetBucketWebsite, OpKind::kPutBucketWebsite, OpKind::kDeleteBucketWebsite},
+    {"logging", OpKind::kGetBucketLogging, OpKind::kPutBucketLogging, OpKind::kUnsupported},
+    {"notification", OpKind::kGetBucketNotificationConfiguration, OpKind::kPutBucketNotificationConfiguration,
+     OpKind::kUnsupported},
+    {"accelerate", OpKind::kGetBucketAccelerateConfiguration, OpKind::kPutBucketAccelerateConfiguration,
+     OpKind::kUnsupported},
+    {"requestPayment", OpKind::kGetBucketRequestPayment, OpKind::kPutBucketRequestPayment, OpKind::kUnsupported},
+    {"replication", OpKind::kGetBucketReplication, OpKind::kPutBucketReplication, OpKind::kDeleteBucketReplication},
+    {"object-lock", OpKind::kGetObjectLockConfiguration, OpKind::kPutObjectLockConfiguration, OpKind::kUnsupported},
+    {"lifecycle", OpKind::kGetBucketLifecycleConfiguration, OpKind::kPutBucketLifecycleConfiguration,
+     OpKind::kDeleteBucketLifecycle},
+};
+
+std::optional<OpKind> config_route(const std::string& method, const wire::QueryParams& q) {
+  for (const auto& r : kConfigRoutes) {
+    if (!q.has(r.subresource)) continue;
+    OpKind k = method == "GET" ? r.get : method == "PUT" ? r.put : method == "DELETE" ? r.del : OpKind::kUnsupported;
+    if (k != OpKind::kUnsupported) return k;
+  }
+  return std::nullopt;
+}
 
 template <size_t N>
 std::string find_subresource(const wire::QueryParams& q, const std::array<const char*, N>& names) {
@@ -50,6 +85,8 @@ core::Result<Operation> route_service(const http::Request& req) {
 core::Result<Operation> route_bucket(const http::Request& req, const wire::QueryParams& q, std::string bucket) {
   const std::string& m = req.method;
   auto op = [&](OpKind k) { return Operation{k, bucket, {}, {}}; };
+  if (auto k = config_route(m, q)) return op(*k);
+  if (m == "OPTIONS") return op(OpKind::kCorsPreflight);
   if (m == "GET") {
     if (q.has("location")) return op(OpKind::kGetBucketLocation);
     if (q.has("versioning")) return op(OpKind::kGetBucketVersioning);
@@ -93,9 +130,12 @@ core::Result<Operation> route_object(const http::Request& req, const wire::Query
                                      std::string key) {
   const std::string& m = req.method;
   auto op = [&](OpKind k) { return Operation{k, bucket, key, {}}; };
+  if (m == "OPTIONS") return op(OpKind::kCorsPreflight);
   if (m == "GET") {
     if (q.has("uploadId")) return op(OpKind::kListParts);
     if (q.has("tagging")) return op(OpKind::kGetObjectTagging);
+    if (q.has("acl")) return op(OpKind::kGetObjectAcl);
+    if (q.has("attributes")) return op(OpKind::kGetObjectAttributes);
     if (auto s = find_subresource(q, kObjectSubresources); !s.empty()) return unsupported(bucket, key, s);
     return op(OpKind::kGetObject);
   }
@@ -104,6 +144,7 @@ core::Result<Operation> route_object(const http::Request& req, const wire::Query
     bool copy = req.headers.has("x-amz-copy-source");
     if (q.has("uploadId") || q.has("partNumber")) return op(copy ? OpKind::kUploadPartCopy : OpKind::kUploadPart);
     if (q.has("tagging")) return op(OpKind::kPutObjectTagging);
+    if (q.has("acl")) return op(OpKind::kPutObjectAcl);
     if (auto s = find_subresource(q, kObjectSubresources); !s.empty()) return unsupported(bucket, key, s);
     return op(copy ? OpKind::kCopyObject : OpKind::kPutObject);
   }
@@ -213,6 +254,40 @@ std::string_view op_name(OpKind kind) {
     case OpKind::kAbortMultipartUpload: return "AbortMultipartUpload";
     case OpKind::kListParts: return "ListParts";
     case OpKind::kListMultipartUploads: return "ListMultipartUploads";
+    case OpKind::kGetBucketTagging: return "GetBucketTagging";
+    case OpKind::kPutBucketTagging: return "PutBucketTagging";
+    case OpKind::kDeleteBucketTagging: return "DeleteBucketTagging";
+    case OpKind::kGetBucketCors: return "GetBucketCors";
+    case OpKind::kPutBucketCors: return "PutBucketCors";
+    case OpKind::kDeleteBucketCors: return "DeleteBucketCors";
+    case OpKind::kGetBucketAcl: return "GetBucketAcl";
+    case OpKind::kPutBucketAcl: return "PutBucketAcl";
+    case OpKind::kGetBucketOwnershipControls: return "GetBucketOwnershipControls";
+    case OpKind::kPutBucketOwnershipControls: return "PutBucketOwnershipControls";
+    case OpKind::kDeleteBucketOwnershipControls: return "DeleteBucketOwnershipControls";
+    case OpKind::kGetBucketWebsite: return "GetBucketWebsite";
+    case OpKind::kPutBucketWebsite: return "PutBucketWebsite";
+    case OpKind::kDeleteBucketWebsite: return "DeleteBucketWebsite";
+    case OpKind::kGetBucketLogging: return "GetBucketLogging";
+    case OpKind::kPutBucketLogging: return "PutBucketLogging";
+    case OpKind::kGetBucketNotificationConfiguration: return "GetBucketNotificationConfiguration";
+    case OpKind::kPutBucketNotificationConfiguration: return "PutBucketNotificationConfiguration";
+    case OpKind::kGetBucketAccelerateConfiguration: return "GetBucketAccelerateConfiguration";
+    case OpKind::kPutBucketAccelerateConfiguration: return "PutBucketAccelerateConfiguration";
+    case OpKind::kGetBucketRequestPayment: return "GetBucketRequestPayment";
+    case OpKind::kPutBucketRequestPayment: return "PutBucketRequestPayment";
+    case OpKind::kGetBucketReplication: return "GetBucketReplication";
+    case OpKind::kPutBucketReplication: return "PutBucketReplication";
+    case OpKind::kDeleteBucketReplication: return "DeleteBucketReplication";
+    case OpKind::kGetObjectLockConfiguration: return "GetObjectLockConfiguration";
+    case OpKind::kPutObjectLockConfiguration: return "PutObjectLockConfiguration";
+    case OpKind::kGetBucketLifecycleConfiguration: return "GetBucketLifecycleConfiguration";
+    case OpKind::kPutBucketLifecycleConfiguration: return "PutBucketLifecycleConfiguration";
+    case OpKind::kDeleteBucketLifecycle: return "DeleteBucketLifecycle";
+    case OpKind::kGetObjectAcl: return "GetObjectAcl";
+    case OpKind::kPutObjectAcl: return "PutObjectAcl";
+    case OpKind::kGetObjectAttributes: return "GetObjectAttributes";
+    case OpKind::kCorsPreflight: return "CorsPreflight";
     case OpKind::kUnsupported: return "Unsupported";
   }
   return "Unsupported";

@@ -43,7 +43,8 @@ TEST(Router, Table) {
       {"GET", "/b1?versions", "localhost", OpKind::kListObjectVersions, "b1", ""},
       {"GET", "/b1?uploads", "localhost", OpKind::kListMultipartUploads, "b1", ""},
       {"POST", "/b1?delete", "localhost", OpKind::kDeleteObjects, "b1", ""},
-      {"GET", "/b1?acl", "localhost", OpKind::kUnsupported, "b1", ""},
+      {"GET", "/b1?acl", "localhost", OpKind::kGetBucketAcl, "b1", ""},
+      {"GET", "/b1?analytics", "localhost", OpKind::kUnsupported, "b1", ""},
       {"PUT", "/b1?versioning", "localhost", OpKind::kPutBucketVersioning, "b1", ""},
       {"GET", "/b1?versioning", "localhost", OpKind::kGetBucketVersioning, "b1", ""},
       {"PUT", "/b1/k", "localhost", OpKind::kPutObject, "b1", "k"},
@@ -59,7 +60,8 @@ TEST(Router, Table) {
       {"GET", "/b1/k?tagging&versionId=v", "localhost", OpKind::kGetObjectTagging, "b1", "k"},
       {"PUT", "/b1/k?tagging", "localhost", OpKind::kPutObjectTagging, "b1", "k"},
       {"DELETE", "/b1/k?tagging", "localhost", OpKind::kDeleteObjectTagging, "b1", "k"},
-      {"GET", "/b1?tagging", "localhost", OpKind::kUnsupported, "b1", ""},
+      {"GET", "/b1?tagging", "localhost", OpKind::kGetBucketTagging, "b1", ""},
+      {"OPTIONS", "/b1/k", "localhost", OpKind::kCorsPreflight, "b1", "k"},
       // Odd keys: decoded once, stored literally.
       {"GET", "/b1/a%2Bb+c%20d", "localhost", OpKind::kGetObject, "b1", "a+b+c d"},
       {"GET", "/b1/dir/../x", "localhost", OpKind::kGetObject, "b1", "dir/../x"},
@@ -91,9 +93,9 @@ TEST(Router, CopyHeaderSelectsCopyOperations) {
 }
 
 TEST(Router, UnsupportedCarriesDetail) {
-  auto op = route(make("GET", "/b1?lifecycle"), Config{});
+  auto op = route(make("GET", "/b1?inventory"), Config{});
   ASSERT_TRUE(op.has_value());
-  EXPECT_EQ(op->detail, "lifecycle");
+  EXPECT_EQ(op->detail, "inventory");
 }
 
 TEST(Router, VirtualHostIgnoredWithoutDomain) {

@@ -468,7 +468,7 @@ TEST_F(S3Test, ObjectTagging) {
   EXPECT_EQ(call("GET", "/nob/k?tagging").code, "NoSuchBucket");
   EXPECT_EQ(call("GET", "/bkt/k?tagging&versionId=bad-id").code, "InvalidArgument");
   EXPECT_EQ(call("GET", "/bkt/k?tagging&versionId=null").status, 200);
-  EXPECT_EQ(call("GET", "/bkt?tagging").code, "NotImplemented");  // bucket tagging is not served
+  EXPECT_EQ(call("GET", "/bkt?tagging").code, "NoSuchTagSet");  // bucket tagging is its own sub-resource
 }
 
 TEST_F(S3Test, ObjectTaggingVersioned) {
@@ -545,7 +545,7 @@ TEST_F(S3Test, DeleteWithMalformedOrMissingVersionId) {
 
 TEST_F(S3Test, UnsupportedIsNotImplemented) {
   call("PUT", "/bkt");
-  auto r = call("GET", "/bkt?lifecycle");
+  auto r = call("GET", "/bkt?inventory");
   EXPECT_EQ(r.status, 501);
   EXPECT_EQ(r.code, "NotImplemented");
 }

@@ -108,6 +108,44 @@ core::Result<std::vector<Permission>> required_permissions(const Operation& op, 
     case OpKind::kAbortMultipartUpload: on_object("s3:AbortMultipartUpload"); break;
     case OpKind::kListParts: on_object("s3:ListMultipartUploadParts"); break;
     case OpKind::kListMultipartUploads: on_bucket("s3:ListBucketMultipartUploads"); break;
+    case OpKind::kGetBucketTagging: on_bucket("s3:GetBucketTagging"); break;
+    case OpKind::kPutBucketTagging:
+    case OpKind::kDeleteBucketTagging: on_bucket("s3:PutBucketTagging"); break;
+    case OpKind::kGetBucketCors: on_bucket("s3:GetBucketCORS"); break;
+    case OpKind::kPutBucketCors:
+    case OpKind::kDeleteBucketCors: on_bucket("s3:PutBucketCORS"); break;
+    case OpKind::kGetBucketAcl: on_bucket("s3:GetBucketAcl"); break;
+    case OpKind::kPutBucketAcl: on_bucket("s3:PutBucketAcl"); break;
+    case OpKind::kGetBucketOwnershipControls: on_bucket("s3:GetBucketOwnershipControls"); break;
+    case OpKind::kPutBucketOwnershipControls:
+    case OpKind::kDeleteBucketOwnershipControls: on_bucket("s3:PutBucketOwnershipControls"); break;
+    case OpKind::kGetBucketWebsite: on_bucket("s3:GetBucketWebsite"); break;
+    case OpKind::kPutBucketWebsite: on_bucket("s3:PutBucketWebsite"); break;
+    case OpKind::kDeleteBucketWebsite: on_bucket("s3:DeleteBucketWebsite"); break;
+    case OpKind::kGetBucketLogging: on_bucket("s3:GetBucketLogging"); break;
+    case OpKind::kPutBucketLogging: on_bucket("s3:PutBucketLogging"); break;
+    case OpKind::kGetBucketNotificationConfiguration: on_bucket("s3:GetBucketNotification"); break;
+    case OpKind::kPutBucketNotificationConfiguration: on_bucket("s3:PutBucketNotification"); break;
+    case OpKind::kGetBucketAccelerateConfiguration: on_bucket("s3:GetAccelerateConfiguration"); break;
+    case OpKind::kPutBucketAccelerateConfiguration: on_bucket("s3:PutAccelerateConfiguration"); break;
+    case OpKind::kGetBucketRequestPayment: on_bucket("s3:GetBucketRequestPayment"); break;
+    case OpKind::kPutBucketRequestPayment: on_bucket("s3:PutBucketRequestPayment"); break;
+    case OpKind::kGetBucketReplication: on_bucket("s3:GetReplicationConfiguration"); break;
+    case OpKind::kPutBucketReplication:
+    case OpKind::kDeleteBucketReplication: on_bucket("s3:PutReplicationConfiguration"); break;
+    case OpKind::kGetObjectLockConfiguration: on_bucket("s3:GetBucketObjectLockConfiguration"); break;
+    case OpKind::kPutObjectLockConfiguration: on_bucket("s3:PutBucketObjectLockConfiguration"); break;
+    case OpKind::kGetBucketLifecycleConfiguration: on_bucket("s3:GetLifecycleConfiguration"); break;
+    case OpKind::kPutBucketLifecycleConfiguration:
+    case OpKind::kDeleteBucketLifecycle: on_bucket("s3:PutLifecycleConfiguration"); break;
+    case OpKind::kGetObjectAcl: on_object(has_version ? "s3:GetObjectVersionAcl" : "s3:GetObjectAcl"); break;
+    case OpKind::kPutObjectAcl: on_object(has_version ? "s3:PutObjectVersionAcl" : "s3:PutObjectAcl"); break;
+    case OpKind::kGetObjectAttributes:
+      // S3 API reference GetObjectAttributes, "Permissions": read access plus the attributes action.
+      on_object(versioned("s3:GetObject", has_version));
+      on_object(has_version ? "s3:GetObjectVersionAttributes" : "s3:GetObjectAttributes");
+      break;
+    case OpKind::kCorsPreflight: break;  // unauthenticated by design: answers only from the bucket's CORS rules
     case OpKind::kUnsupported: break;
     default:
       // Fail closed for an operation added without an entry here: only the root user (or a policy naming this
