@@ -1,0 +1,97 @@
+#pragma once
+// Test-only: the whole S3 service over the in-memory metadata store, in-memory blobs and a fake clock, driven by
+// method + target strings. Used by the bucket-configuration and lifecycle tests.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/time_format.h"
+#include "s3/body/memory_blobs_for_test.h"
+#include "s3/service.h"
+
+namespace podbucket::s3::testing {
+
+class SeededRandom final : public core::Random {
+ public:
+  std::string bytes(size_t n) override {
+    std::string out(n, '\0');
+    for (auto& c : out) c = static_cast<char>(engine_());
+    return out;
+  }
+
+ private:
+  std::mt19937 engine_{7};
+};
+
+/// What a call answered: the status, the AWS error code when it failed, headers and the whole body.
+struct Reply {
+  int status = 0;
+  std::string code;
+  std::string message;
+  http::Headers headers;
+  std::string body;
+};
+
+class HandlerFixture : public ::testing::Test {
+ protected:
+  HandlerFixture()
+      : meta_(store::make_memory_metadata()),
+        clock_(core::from_unix_seconds(1'700'000'000)),  // 2023-11-14T22:13:20Z
+        ctx_{*meta_, blobs_, clock_, random_, config_, caller_, "req-1"} {
+    caller_.anonymous = false;
+    caller_.root = true;
+    caller_.account_id = "123456789012";
+  }
+
+  Reply call(const std::string& method, const std::string& target, std::string body = {},
+             std::vector<std::pair<std::string, std::string>> headers = {}) {
+    http::Request req;
+    req.method = method;
+    req.target = target;
+    auto q = target.find('?');
+    req.path = target.substr(0, q);
+    if (q != std::string::npos) req.raw_query = target.substr(q + 1);
+    req.headers.add("Host", "localhost");
+    for (auto& [k, v] : headers) req.headers.add(k, v);
+    req.content_length = body.size();
+    http::StringBodySource source(std::move(body));
+    req.body = &source;
+    auto r = handle(ctx_, req);
+    Reply out;
+    if (!r) {
+      out.status = r.error().http_status();
+      out.code = std::string(r.error().code());
+      out.message = r.error().message();
+      for (auto& [k, v] : r.error().headers()) out.headers.add(k, v);
+      return out;
+    }
+    out.status = r->status;
+    out.headers = r->headers;
+    out.body = r->body;
+    if (r->stream) {
+      char buf[4096];
+      for (size_t n; (n = r->stream->read(buf, sizeof buf)) > 0;) out.body.append(buf, n);
+    }
+    return out;
+  }
+
+  void set_versioning(const std::string& bucket, store::Versioning v) {
+    auto b = meta_->find_bucket(bucket);
+    ASSERT_TRUE(b.has_value());
+    b->versioning = v;
+    ASSERT_TRUE(meta_->update_bucket(*b));
+  }
+
+  std::unique_ptr<store::Metadata> meta_;
+  body::testing::MemoryBlobs blobs_;
+  core::FakeClock clock_;
+  SeededRandom random_;
+  Config config_;
+  core::Principal caller_;
+  Context ctx_;
+};
+
+}  // namespace podbucket::s3::testing
