@@ -18,6 +18,7 @@
 #include "core/clock.h"
 #include "crypto/hash.h"
 #include "http/server.h"
+#include "s3/lifecycle/worker.h"
 #include "store/blobs.h"
 #include "store/metadata.h"
 
@@ -65,6 +66,15 @@ void add_server_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--kms-root-key-file", options->kms_root_key_file,
                   "File with the 32-byte KMS root key (default DATA_DIR/kms-root-key, generated with mode 0600; "
                   "the PODBUCKET_KMS_ROOT_KEY variable takes precedence)");
+  cmd->add_option("--lifecycle-interval", options->lifecycle_interval_s,
+                  "Seconds between two runs of the bucket lifecycle rules (expiration, noncurrent versions, "
+                  "incomplete uploads)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 31'536'000.0));
+  // Hidden, for tests: how long a lifecycle "day" lasts, in seconds (day boundaries are multiples of it).
+  cmd->add_option("--lifecycle-day-seconds", options->lifecycle_day_s)
+      ->check(CLI::Range(0.001, 86'400.0))
+      ->group("");
   cmd->callback([options, exit_code] { *exit_code = run_server(*options); });
 }
 
@@ -131,6 +141,11 @@ int run_server(const ServerCommandOptions& o) {
     if (!o.tls_cert.empty()) server_options.tls = http::TlsOptions{o.tls_cert, o.tls_key};
     http::Server server(server_options, dispatcher.handler(), dispatcher.error_responder());
     server.start();
+    s3::lifecycle::WorkerOptions lifecycle_options;
+    lifecycle_options.interval = std::chrono::milliseconds(static_cast<int64_t>(o.lifecycle_interval_s * 1000));
+    lifecycle_options.day_ms = static_cast<int64_t>(o.lifecycle_day_s * 1000);
+    s3::lifecycle::Worker lifecycle(*meta, *blobs, clock, random, config, lifecycle_options);
+    lifecycle.start();
 
     std::string host = listen->first.find(':') != std::string::npos ? "[" + listen->first + "]" : listen->first;
     std::string endpoint = std::string(server_options.tls ? "https" : "http") + "://" + host + ":" +
@@ -141,6 +156,7 @@ int run_server(const ServerCommandOptions& o) {
     int sig = 0;
     sigwait(&stop_signals, &sig);
     spdlog::info("received signal {}, draining connections (at most 30 s)", sig);
+    lifecycle.stop();
     server.stop();
     spdlog::info("stopped");
     return 0;

@@ -22,6 +22,8 @@ struct ServerCommandOptions {
   std::string tls_key;
   std::string domain;  // virtual-host base domain ("bucket.DOMAIN")
   std::string kms_root_key_file;  // empty = DATA_DIR/kms-root-key
+  double lifecycle_interval_s = 3600;  // seconds between lifecycle passes
+  double lifecycle_day_s = 86400;      // length of a lifecycle "day" (tests shorten it; hidden flag)
 };
 
 /// Splits "HOST:PORT" (IPv6 as "[::1]:PORT"). Returns nullopt for a missing or out-of-range port or empty host.
