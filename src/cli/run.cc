@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/cluster_commands.h"
 #include "cli/server_command.h"
 
 #ifndef PODBUCKET_VERSION
@@ -16,6 +17,7 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   add_server_command(app, &exit_code);
+  add_cluster_commands(app, &exit_code);
   app.add_subcommand("version", "Print the version")->callback([] {
     std::cout << "podbucket " << PODBUCKET_VERSION << std::endl;
   });

@@ -16,6 +16,7 @@ Only 127.0.0.1 is ever contacted.
 import base64
 import datetime
 import hashlib
+import json
 import hmac
 import http.client
 import os
@@ -290,6 +291,31 @@ class Server:
                "AWS_PAGER": "", "NO_PROXY": "127.0.0.1,localhost"}
         env.update(extra)
         return env
+
+    def signed_json(self, method, path, body=None, service="eks", access_key=None, secret_key=None, token=None,
+                    region=REGION):
+        """One REST-JSON request (EKS, EKS Auth, admin routes) signed by botocore's SigV4Auth for `service`, as the
+        root user by default. Returns (status, headers with lower-case names, parsed JSON or raw bytes)."""
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+        data = json.dumps(body).encode() if body is not None else b""
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        req = AWSRequest(method=method, url=self.endpoint + path, data=data, headers=headers)
+        SigV4Auth(Credentials(access_key or self.access_key, secret_key or self.secret_key, token), service,
+                  region).add_auth(req)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request(method, path, body=data or None, headers=dict(req.prepare().headers))
+            r = conn.getresponse()
+            raw = r.read()
+            try:
+                parsed = json.loads(raw)
+            except ValueError:
+                parsed = raw
+            return r.status, {k.lower(): v for k, v in r.getheaders()}, parsed
+        finally:
+            conn.close()
 
     # ---- raw HTTP ---------------------------------------------------------------------------------------------
     def request(self, method, path, query="", headers=None, body=b"", sign=True, payload_hash=None,
