@@ -1,8 +1,5 @@
 #include "cli/server_command.h"
 
-#include <pthread.h>
-#include <signal.h>
-#include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
 #include <charconv>
@@ -10,17 +7,8 @@
 #include <iostream>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
-#include <unordered_set>
 
-#include "api/dispatcher.h"
-#include "cli/control_plane.h"
-#include "cli/credentials.h"
-#include "core/clock.h"
-#include "crypto/hash.h"
-#include "http/server.h"
-#include "s3/lifecycle/worker.h"
-#include "store/blobs.h"
-#include "store/metadata.h"
+#include "cli/server_runtime.h"
 
 namespace podbucket::cli {
 
@@ -45,9 +33,7 @@ bool is_valid_account_id(std::string_view account_id) {
          std::all_of(account_id.begin(), account_id.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-void add_server_command(CLI::App& app, int* exit_code) {
-  auto options = std::make_shared<ServerCommandOptions>();
-  auto* cmd = app.add_subcommand("server", "Serve S3, IAM, STS and KMS on one port");
+void add_server_options(CLI::App* cmd, ServerCommandOptions* options) {
   cmd->add_option("--listen", options->listen, "HOST:PORT to listen on (port 0 picks a free one)")
       ->capture_default_str()
       ->check([](const std::string& v) { return parse_listen(v) ? std::string() : "expected HOST:PORT"; });
@@ -75,89 +61,27 @@ void add_server_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--lifecycle-day-seconds", options->lifecycle_day_s)
       ->check(CLI::Range(0.001, 86'400.0))
       ->group("");
+}
+
+void add_server_command(CLI::App& app, int* exit_code) {
+  auto options = std::make_shared<ServerCommandOptions>();
+  auto* cmd = app.add_subcommand("server", "Serve S3, IAM, STS, KMS, EKS and EKS Auth on one port");
+  add_server_options(cmd, options.get());
   cmd->callback([options, exit_code] { *exit_code = run_server(*options); });
 }
 
-namespace {
-
-// Deletes blob files that no object version or part references (left by a crash between the blob commit and
-// the metadata commit, or a failed upload).
-void sweep_orphans(store::Metadata& meta, store::Blobs& blobs) {
-  std::unordered_set<std::string> referenced;
-  meta.for_each_blob_id([&](const std::string& id) { referenced.insert(id); });
-  size_t removed =
-      blobs.sweep_orphans([&](std::string_view id) { return referenced.count(std::string(id)) > 0; });
-  if (removed > 0) spdlog::info("removed {} orphan blob file(s)", removed);
-}
-
-}  // namespace
 
 int run_server(const ServerCommandOptions& o) {
   // Everything on stdout is for the operator and for tests (credentials, "listening on"); logs go to stderr.
   spdlog::set_default_logger(spdlog::stderr_color_mt("podbucket"));
-
-  // SIGTERM/SIGINT are taken synchronously by sigwait below; block them before any thread exists so that every
-  // thread inherits the mask. SIGPIPE is ignored: a closed peer is an error code, not a reason to die.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
-
+  auto stop_signals = block_stop_signals();
   try {
-    auto listen = parse_listen(o.listen);
-    if (!listen) throw std::runtime_error("--listen: expected HOST:PORT, got '" + o.listen + "'");
-    std::filesystem::path data(o.data_dir);
-    std::filesystem::create_directories(data);
-
-    crypto::SecureRandom random;
-    core::SystemClock clock;
-    auto meta = store::make_sqlite_metadata((data / "meta.db").string());
-    auto blobs = store::make_fs_blobs(data / "objects");
-    sweep_orphans(*meta, *blobs);
-
-    auto creds = load_root_credentials(data / "root-credentials.json", random);
-    // The one intentional exception to "no secrets in output": newly generated credentials are shown once, on
-    // stdout (never the log), so that the operator can use them.
-    std::cout << "root access key id: " << creds.access_key_id << "\n";
-    if (creds.generated) {
-      std::cout << "root secret access key: " << creds.secret_access_key << "\n"
-                << "(stored in " << (data / "root-credentials.json").string() << ")\n";
-    }
-
-    s3::Config config;
-    config.region = o.region;
-    config.account_id = o.account_id;
-    config.domain = o.domain;
-    ControlPlaneStack control({data, o.kms_root_key_file, o.account_id, o.region}, clock, random);
-    api::Dispatcher dispatcher(*meta, *blobs, clock, random, config, control.handlers());
-    dispatcher.add_key_lookup(api::root_key_lookup(creds.access_key_id, creds.secret_access_key, o.account_id));
-    for (auto& lookup : control.key_lookups()) dispatcher.add_key_lookup(std::move(lookup));
-
-    http::ServerOptions server_options;
-    server_options.host = listen->first;
-    server_options.port = listen->second;
-    if (!o.tls_cert.empty()) server_options.tls = http::TlsOptions{o.tls_cert, o.tls_key};
-    http::Server server(server_options, dispatcher.handler(), dispatcher.error_responder());
-    server.start();
-    s3::lifecycle::WorkerOptions lifecycle_options;
-    lifecycle_options.interval = std::chrono::milliseconds(static_cast<int64_t>(o.lifecycle_interval_s * 1000));
-    lifecycle_options.day_ms = static_cast<int64_t>(o.lifecycle_day_s * 1000);
-    s3::lifecycle::Worker lifecycle(*meta, *blobs, clock, random, config, lifecycle_options);
-    lifecycle.start();
-
-    std::string host = listen->first.find(':') != std::string::npos ? "[" + listen->first + "]" : listen->first;
-    std::string endpoint = std::string(server_options.tls ? "https" : "http") + "://" + host + ":" +
-                           std::to_string(server.port());
-    control.set_public_endpoint(endpoint);
-    std::cout << "listening on " << endpoint << std::endl;
-
-    int sig = 0;
-    sigwait(&stop_signals, &sig);
+    ServerRuntime runtime(o);
+    runtime.start();
+    std::cout << "listening on " << runtime.endpoint() << std::endl;
+    int sig = wait_for_stop_signal(stop_signals);
     spdlog::info("received signal {}, draining connections (at most 30 s)", sig);
-    lifecycle.stop();
-    server.stop();
+    runtime.stop();
     spdlog::info("stopped");
     return 0;
   } catch (const std::exception& e) {

@@ -32,6 +32,10 @@ std::optional<std::pair<std::string, uint16_t>> parse_listen(std::string_view li
 /// True for exactly 12 ASCII digits.
 bool is_valid_account_id(std::string_view account_id);
 
+/// Adds the server's flags (--listen, --data-dir, --region, ...) to `cmd`, filling `*options` (which must outlive
+/// parsing). Shared by `server` and `up`.
+void add_server_options(CLI::App* cmd, ServerCommandOptions* options);
+
 /// Registers the `server` subcommand on `app`; its callback runs the server and stores the exit code in `*exit_code`.
 void add_server_command(CLI::App& app, int* exit_code);
 

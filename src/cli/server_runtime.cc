@@ -1,0 +1,130 @@
+#include "cli/server_runtime.h"
+
+#include <pthread.h>
+
+#include <filesystem>
+#include <iostream>
+#include <spdlog/spdlog.h>
+#include <unordered_set>
+
+#include "api/dispatcher.h"
+#include "cli/control_plane.h"
+#include "core/clock.h"
+#include "crypto/hash.h"
+#include "http/server.h"
+#include "s3/lifecycle/worker.h"
+#include "store/blobs.h"
+#include "store/metadata.h"
+
+namespace podbucket::cli {
+namespace {
+
+// Deletes blob files that no object version or part references (left by a crash between the blob commit and
+// the metadata commit, or a failed upload).
+void sweep_orphans(store::Metadata& meta, store::Blobs& blobs) {
+  std::unordered_set<std::string> referenced;
+  meta.for_each_blob_id([&](const std::string& id) { referenced.insert(id); });
+  size_t removed =
+      blobs.sweep_orphans([&](std::string_view id) { return referenced.count(std::string(id)) > 0; });
+  if (removed > 0) spdlog::info("removed {} orphan blob file(s)", removed);
+}
+
+}  // namespace
+
+sigset_t block_stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);  // a closed peer is an error code, not a reason to die
+  return signals;
+}
+
+int wait_for_stop_signal(const sigset_t& signals) {
+  int sig = 0;
+  sigwait(&signals, &sig);
+  return sig;
+}
+
+/// Members in construction order; destroyed in reverse.
+struct ServerRuntime::Parts {
+  crypto::SecureRandom random;
+  core::SystemClock clock;
+  std::unique_ptr<store::Metadata> meta;
+  std::unique_ptr<store::Blobs> blobs;
+  RootCredentials creds;
+  s3::Config config;
+  std::unique_ptr<ControlPlaneStack> control;
+  std::unique_ptr<api::Dispatcher> dispatcher;
+  std::unique_ptr<http::Server> server;
+  std::unique_ptr<s3::lifecycle::Worker> lifecycle;
+  bool tls = false;
+  std::string host;
+};
+
+ServerRuntime::ServerRuntime(const ServerCommandOptions& o) : options_(o), parts_(std::make_unique<Parts>()) {
+  auto listen = parse_listen(o.listen);
+  if (!listen) throw std::runtime_error("--listen: expected HOST:PORT, got '" + o.listen + "'");
+  std::filesystem::path data(o.data_dir);
+  std::filesystem::create_directories(data);
+  Parts& p = *parts_;
+
+  p.meta = store::make_sqlite_metadata((data / "meta.db").string());
+  p.blobs = store::make_fs_blobs(data / "objects");
+  sweep_orphans(*p.meta, *p.blobs);
+
+  p.creds = load_root_credentials(data / "root-credentials.json", p.random);
+  // The one intentional exception to "no secrets in output": newly generated credentials are shown once, on
+  // stdout (never the log), so that the operator can use them.
+  std::cout << "root access key id: " << p.creds.access_key_id << "\n";
+  if (p.creds.generated) {
+    std::cout << "root secret access key: " << p.creds.secret_access_key << "\n"
+              << "(stored in " << (data / "root-credentials.json").string() << ")\n";
+  }
+
+  p.config.region = o.region;
+  p.config.account_id = o.account_id;
+  p.config.domain = o.domain;
+  p.control = std::make_unique<ControlPlaneStack>(
+      ControlPlaneOptions{data, o.kms_root_key_file, o.account_id, o.region}, p.clock, p.random);
+  p.dispatcher = std::make_unique<api::Dispatcher>(*p.meta, *p.blobs, p.clock, p.random, p.config,
+                                                   p.control->handlers());
+  p.dispatcher->add_key_lookup(
+      api::root_key_lookup(p.creds.access_key_id, p.creds.secret_access_key, o.account_id));
+  for (auto& lookup : p.control->key_lookups()) p.dispatcher->add_key_lookup(std::move(lookup));
+
+  http::ServerOptions server_options;
+  server_options.host = listen->first;
+  server_options.port = listen->second;
+  if (!o.tls_cert.empty()) server_options.tls = http::TlsOptions{o.tls_cert, o.tls_key};
+  p.tls = server_options.tls.has_value();
+  p.host = listen->first.find(':') != std::string::npos ? "[" + listen->first + "]" : listen->first;
+  p.server = std::make_unique<http::Server>(server_options, p.dispatcher->handler(), p.dispatcher->error_responder());
+
+  s3::lifecycle::WorkerOptions lifecycle_options;
+  lifecycle_options.interval = std::chrono::milliseconds(static_cast<int64_t>(o.lifecycle_interval_s * 1000));
+  lifecycle_options.day_ms = static_cast<int64_t>(o.lifecycle_day_s * 1000);
+  p.lifecycle = std::make_unique<s3::lifecycle::Worker>(*p.meta, *p.blobs, p.clock, p.random, p.config,
+                                                        lifecycle_options);
+}
+
+ServerRuntime::~ServerRuntime() { stop(); }
+
+void ServerRuntime::start() {
+  Parts& p = *parts_;
+  p.server->start();
+  p.lifecycle->start();
+  endpoint_ = std::string(p.tls ? "https" : "http") + "://" + p.host + ":" + std::to_string(p.server->port());
+  p.control->set_public_endpoint(endpoint_);
+}
+
+void ServerRuntime::stop() {
+  if (!parts_) return;
+  parts_->lifecycle->stop();
+  parts_->server->stop();
+}
+
+const RootCredentials& ServerRuntime::root_credentials() const { return parts_->creds; }
+
+}  // namespace podbucket::cli

@@ -1,0 +1,48 @@
+#pragma once
+// A running podbucket server: the data dir's stores, the root credentials, the control plane, the dispatcher, the
+// HTTP listener and the lifecycle worker. `podbucket server` runs one until a signal; `podbucket up` runs one and
+// provisions the GitLab layout on it.
+#include <signal.h>
+
+#include <memory>
+#include <string>
+
+#include "cli/credentials.h"
+#include "cli/server_command.h"
+
+namespace podbucket::cli {
+
+/// Blocks SIGTERM and SIGINT in the calling thread (call before any thread exists, so that every thread inherits
+/// the mask) and ignores SIGPIPE. Returns the set for wait_for_stop_signal.
+sigset_t block_stop_signals();
+/// Waits for SIGTERM or SIGINT and returns it.
+int wait_for_stop_signal(const sigset_t& signals);
+
+class ServerRuntime {
+ public:
+  /// Opens the data dir (created if missing), sweeps orphan blobs, loads or generates the root credentials
+  /// (printing them on stdout when generated: the one place a secret is shown) and builds every service.
+  /// Throws std::runtime_error (bad --listen, unreadable data, bad KMS root key) or store::Unavailable.
+  explicit ServerRuntime(const ServerCommandOptions& options);
+  ~ServerRuntime();
+  ServerRuntime(const ServerRuntime&) = delete;
+  ServerRuntime& operator=(const ServerRuntime&) = delete;
+
+  /// Binds the listener and starts the lifecycle worker. Throws std::runtime_error when the address is taken.
+  void start();
+  /// Drains in-flight requests (at most 30 s) and stops the worker. Idempotent.
+  void stop();
+
+  /// "http(s)://HOST:PORT" of the bound listener (after start()).
+  const std::string& endpoint() const { return endpoint_; }
+  const RootCredentials& root_credentials() const;
+  const ServerCommandOptions& options() const { return options_; }
+
+ private:
+  struct Parts;
+  ServerCommandOptions options_;
+  std::unique_ptr<Parts> parts_;
+  std::string endpoint_;
+};
+
+}  // namespace podbucket::cli
