@@ -38,6 +38,7 @@ PassStats Worker::run_once() {
     return stats;
   }
   for (const auto& bucket : buckets) {
+    if (cancel_) break;
     try {
       auto doc = meta_.get_bucket_config(bucket.name, kConfigKind);
       if (!doc) continue;
@@ -69,7 +70,7 @@ void Worker::apply(const store::BucketRecord& bucket, const Configuration& confi
   std::vector<store::ObjectRecord> key_versions;
   store::VersionListQuery query;
   query.limit = kPageSize;
-  while (true) {
+  while (!cancel_) {
     auto page = meta_.list_versions(bucket.name, query);
     for (auto& v : page) {
       if (!key_versions.empty() && key_versions.front().key != v.key) {
@@ -82,6 +83,7 @@ void Worker::apply(const store::BucketRecord& bucket, const Configuration& confi
     query.key_marker = key_versions.back().key;
     query.version_id_marker = key_versions.back().version_id;
   }
+  if (cancel_) return;
   if (!key_versions.empty()) apply_key(ctx, bucket, config, key_versions, stats);
   abort_uploads(bucket, config, core::to_unix_millis(clock_.now()), stats);
 }
@@ -156,6 +158,7 @@ void Worker::start() {
   std::lock_guard lock(mu_);
   if (thread_.joinable()) return;
   stopping_ = false;
+  cancel_ = false;
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -164,6 +167,7 @@ void Worker::stop() {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
+  cancel_ = true;
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }

@@ -9,6 +9,7 @@
 // written with an If-Match on the expired version's ETag, so a newer write in between wins. In an unversioned
 // bucket the current version is re-read right before it is deleted; an overwrite landing between that read and the
 // delete (microseconds) would be lost, as it can be with S3's own asynchronous lifecycle.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -59,7 +60,8 @@ class Worker {
 
   /// Starts the background thread: a pass every `interval`, the first one interval after start.
   void start();
-  /// Wakes and joins the thread; a pass in progress finishes first. Idempotent.
+  /// Wakes and joins the thread. A pass in progress stops after the key or page at hand (the next pass picks up
+  /// where rules still apply). Idempotent.
   void stop();
 
  private:
@@ -82,6 +84,7 @@ class Worker {
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;  // GUARDED_BY(mu_)
+  std::atomic<bool> cancel_{false};  // set by stop(): a running pass returns early
   std::thread thread_;
 };
 
