@@ -134,11 +134,6 @@ TEST_F(Golden, AccelerateAndRequestPayment) {
             kDecl + "<RequestPaymentConfiguration" + kNs + "><Payer>Requester</Payer></RequestPaymentConfiguration>");
 }
 
-TEST_F(Golden, Versioning) {
-  EXPECT_EQ(call("GET", "/gold?versioning").body,
-            kDecl + "<VersioningConfiguration" + kNs + "></VersioningConfiguration>");
-}
-
 TEST_F(Golden, Lifecycle) {
   EXPECT_EQ(round_trip("lifecycle",
                        "<LifecycleConfiguration><Rule><ID>tmp</ID><Filter><Prefix>tmp/</Prefix></Filter>"

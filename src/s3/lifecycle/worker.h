@@ -60,8 +60,8 @@ class Worker {
 
   /// Starts the background thread: a pass every `interval`, the first one interval after start.
   void start();
-  /// Wakes and joins the thread. A pass in progress stops after the key or page at hand (the next pass picks up
-  /// where rules still apply). Idempotent.
+  /// Wakes and joins the thread. A pass in progress stops after the listing page (1000 versions) or bucket at
+  /// hand; the next pass starts over. Idempotent.
   void stop();
 
  private:
