@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/cluster_commands.h"
+#include "cli/gitlab_command.h"
 #include "cli/server_command.h"
 
 #ifndef PODBUCKET_VERSION
@@ -18,6 +19,7 @@ int run(int argc, char** argv) {
   int exit_code = 0;
   add_server_command(app, &exit_code);
   add_cluster_commands(app, &exit_code);
+  add_gitlab_commands(app, &exit_code);
   app.add_subcommand("version", "Print the version")->callback([] {
     std::cout << "podbucket " << PODBUCKET_VERSION << std::endl;
   });
