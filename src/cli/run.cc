@@ -3,9 +3,11 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/agent_command.h"
 #include "cli/cluster_commands.h"
 #include "cli/gitlab_command.h"
 #include "cli/server_command.h"
+#include "cli/webhook_command.h"
 
 #ifndef PODBUCKET_VERSION
 #define PODBUCKET_VERSION "0.0.0"
@@ -20,6 +22,8 @@ int run(int argc, char** argv) {
   add_server_command(app, &exit_code);
   add_cluster_commands(app, &exit_code);
   add_gitlab_commands(app, &exit_code);
+  add_agent_command(app, &exit_code);
+  add_webhook_command(app, &exit_code);
   app.add_subcommand("version", "Print the version")->callback([] {
     std::cout << "podbucket " << PODBUCKET_VERSION << std::endl;
   });
