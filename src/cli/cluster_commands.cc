@@ -1,8 +1,5 @@
 #include "cli/cluster_commands.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +7,7 @@
 #include <sstream>
 
 #include "cli/admin_client.h"
+#include "cli/private_file.h"
 
 namespace podbucket::cli {
 namespace {
@@ -24,22 +22,6 @@ struct ClusterAddOptions {
   AdminTarget target;
   std::string name, issuer, jwks_file, jwks_url;
 };
-
-// Writes `text` to `path` atomically with mode 0600: a temporary file in the same folder, fsync, rename. A reader
-// (a pod's SDK re-reading its token file) never sees a partial token.
-bool write_private_file(const std::filesystem::path& path, const std::string& text) {
-  auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  std::string tmp = (dir / ("." + path.filename().string() + ".tmp")).string();
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return false;
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ok = ::close(fd) == 0 && ok;
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return false;
-  }
-  return true;
-}
 
 int run_token(const TokenOptions& o) {
   nlohmann::json body{{"namespace", o.namespace_name}, {"serviceAccount", o.service_account}};

@@ -8,6 +8,7 @@
 #include "cli/gitlab_command.h"
 #include "cli/server_command.h"
 #include "cli/webhook_command.h"
+#include "cli/up_command.h"
 
 #ifndef PODBUCKET_VERSION
 #define PODBUCKET_VERSION "0.0.0"
@@ -24,6 +25,7 @@ int run(int argc, char** argv) {
   add_gitlab_commands(app, &exit_code);
   add_agent_command(app, &exit_code);
   add_webhook_command(app, &exit_code);
+  add_up_command(app, &exit_code);
   app.add_subcommand("version", "Print the version")->callback([] {
     std::cout << "podbucket " << PODBUCKET_VERSION << std::endl;
   });

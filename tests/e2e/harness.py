@@ -137,7 +137,7 @@ class PseudoRandomStream:
 class Server:
     """One podbucket server process with its own temp dir, data dir and root credentials."""
 
-    def __init__(self, data_dir=None, extra_args=(), env=None):
+    def __init__(self, data_dir=None, extra_args=(), env=None, command="server"):
         self.tmp = Path(tempfile.mkdtemp(prefix="podbucket-e2e-"))
         self.data_dir = Path(data_dir) if data_dir else self.tmp / "data"
         self.home = self.tmp / "home"
@@ -145,6 +145,7 @@ class Server:
         self.access_key = "AKIA" + hashlib.sha1(os.urandom(8)).hexdigest()[:16].upper()
         self.secret_key = base64.b64encode(os.urandom(30)).decode()
         self.extra_args = list(extra_args)
+        self.command = command  # "server", or "up" (server + agent + GitLab layout)
         self.extra_env = dict(env or {})
         self.proc = None
         self.port = None
@@ -166,7 +167,7 @@ class Server:
             env["PATH"] = os.environ.get("PATH", "/usr/bin:/bin") + ":" + os.path.expanduser("~/.pyenv/shims")
         else:
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            cmd = [podbucket_bin(), "server", "--listen", "127.0.0.1:0", "--data-dir", str(self.data_dir)]
+            cmd = [podbucket_bin(), self.command, "--listen", "127.0.0.1:0", "--data-dir", str(self.data_dir)]
             cmd += self.extra_args
         with open(self.log_path, "wb") as logf:
             self.proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -218,6 +219,18 @@ class Server:
             raise
         if cleanup and not keep:
             shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def wait_for(self, pattern, timeout=60):
+        """Waits until the server's output matches `pattern` (a regex); returns the match."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            m = re.search(pattern, self.log())
+            if m:
+                return m
+            if self.proc is None or self.proc.poll() is not None:
+                raise RuntimeError(f"server exited before printing {pattern!r}:\n{self.log()[-4000:]}")
+            time.sleep(0.05)
+        raise RuntimeError(f"server did not print {pattern!r} within {timeout}s:\n{self.log()[-4000:]}")
 
     def kill9(self):
         """SIGKILL (crash simulation); the data dir is kept for a restart."""
