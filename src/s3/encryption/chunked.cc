@@ -2,12 +2,21 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 namespace podbucket::s3::encryption {
 namespace {
 
 constexpr size_t kOutChunks = 16;  // sealed chunks batched per write to the inner blob (~1 MiB)
 constexpr std::string_view kAadMagic = "PBS3\x01";
+
+constexpr size_t kSpareBuffers = 4;  // per thread
+
+struct Spare {
+  size_t size;
+  std::unique_ptr<char[]> data;
+};
+thread_local std::vector<Spare> spares;
 
 void put_be64(char* out, uint64_t v) {
   for (int i = 7; i >= 0; --i) {
@@ -17,6 +26,21 @@ void put_be64(char* out, uint64_t v) {
 }
 
 }  // namespace
+
+PooledBuffer::PooledBuffer(size_t size) : size_(size) {
+  for (auto it = spares.begin(); it != spares.end(); ++it) {
+    if (it->size == size) {
+      data_ = std::move(it->data);
+      spares.erase(it);
+      return;
+    }
+  }
+  data_.reset(new char[size]);
+}
+
+PooledBuffer::~PooledBuffer() {
+  if (data_ && spares.size() < kSpareBuffers) spares.push_back({size_, std::move(data_)});
+}
 
 uint64_t chunk_count(uint64_t plain) { return plain == 0 ? 1 : (plain + kChunkPlainSize - 1) / kChunkPlainSize; }
 
@@ -46,8 +70,8 @@ std::string chunk_aad(uint64_t index, bool final_chunk) {
 EncryptingWriter::EncryptingWriter(std::unique_ptr<store::BlobWriter> inner, std::string_view key)
     : inner_(std::move(inner)),
       gcm_(key),
-      pending_(new char[kChunkPlainSize]),
-      out_(new char[kOutChunks * kChunkStoredSize]) {}
+      pending_(kChunkPlainSize),
+      out_(kOutChunks * kChunkStoredSize) {}
 
 void EncryptingWriter::seal(const char* data, size_t n, bool final_chunk) {
   if (out_size_ + n + kChunkTagSize > kOutChunks * kChunkStoredSize) flush();
@@ -100,8 +124,8 @@ DecryptingReader::DecryptingReader(std::unique_ptr<store::BlobReader> inner, std
     : inner_(std::move(inner)),
       plain_(plain_size(inner_->size())),
       gcm_(key),
-      scratch_(new char[kChunkStoredSize]),
-      cache_(new char[kChunkPlainSize]) {
+      scratch_(kChunkStoredSize),
+      cache_(kChunkPlainSize) {
   if (plain_ == kInvalidSize) throw TamperedBlob("encrypted blob has an impossible size");
   if (expected_plain != kInvalidSize && plain_ != expected_plain) {
     throw TamperedBlob("encrypted blob holds " + std::to_string(plain_) + " bytes, its record says " +
