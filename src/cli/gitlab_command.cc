@@ -14,6 +14,12 @@
 namespace podbucket::cli {
 namespace {
 
+/// An error for stderr: the server's own "Code: message" for failed IAM/KMS calls, "Code: message" otherwise.
+std::string describe(const core::AwsError& e) {
+  if (e.code() == "IamCallFailed" || e.code() == "KmsCallFailed") return e.message();
+  return std::string(e.code()) + ": " + e.message();
+}
+
 struct ValuesCommand {
   gitlab::ValuesOptions options;
   std::string driver = "s3";
@@ -62,16 +68,15 @@ int run_check(const CheckCommand& c) {
   auto results = gitlab::run_checks(gitlab::expand_checks(c.name_prefix), simulator.as_simulator());
   if (!results) {
     std::cout << std::flush;
-    std::cerr << "podbucket gitlab check: " << results.error().message() << std::endl;
+    std::cerr << "podbucket gitlab check: " << describe(results.error()) << std::endl;
     return 2;
   }
-  std::cout << gitlab::format_report(*results);
-
   // Advisory: the SSE-KMS calls S3 makes on the role's behalf, judged by the role's own policies.
+  std::string notes;
   if (c.kms_key != "none") {
     auto key_arn = simulator.describe_key_arn(c.kms_key);
     if (!key_arn) {
-      std::cout << "kms: not checked (" << c.kms_key << ": " << key_arn.error().message() << ")\n";
+      notes = "kms: not checked (" + c.kms_key + ": " + describe(key_arn.error()) + ")\n";
     } else {
       std::vector<gitlab::KmsResult> kms;
       for (const auto& suffix : suffixes) {
@@ -82,15 +87,16 @@ int run_check(const CheckCommand& c) {
         for (const char* action : {"kms:GenerateDataKey", "kms:Decrypt"}) {
           auto v = simulator.simulate(action, *key_arn, context);
           if (!v) {
-            std::cerr << "podbucket gitlab check: " << v.error().message() << std::endl;
+            std::cerr << "podbucket gitlab check: " << describe(v.error()) << std::endl;
             return 2;
           }
           kms.push_back({bucket, action, std::move(*v)});
         }
       }
-      std::cout << gitlab::format_kms_note(kms, *key_arn);
+      notes = gitlab::format_kms_note(kms, *key_arn);
     }
   }
+  std::cout << gitlab::format_report(*results, notes);
   std::cout << std::flush;
   return gitlab::count_denied(*results) == 0 ? 0 : 1;
 }

@@ -101,7 +101,7 @@ size_t count_denied(const std::vector<CheckResult>& results) {
   }));
 }
 
-std::string format_report(const std::vector<CheckResult>& results) {
+std::string format_report(const std::vector<CheckResult>& results, std::string_view notes) {
   size_t width = 0;
   for (const auto& c : components()) width = std::max(width, c.name.size());
   std::ostringstream o;
@@ -155,6 +155,7 @@ std::string format_report(const std::vector<CheckResult>& results) {
       o << " (" << g.requirement->operation << "): " << g.reason << "; GitLab " << g.requirement->why << "\n";
     }
   }
+  o << notes;
   size_t n_denied = count_denied(results);
   if (n_denied == 0) {
     o << "result: the role allows everything GitLab needs (" << results.size() << " checks)\n";

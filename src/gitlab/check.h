@@ -47,8 +47,9 @@ std::string policy_display_name(std::string_view policy_id);
 ///   "<component>  allowed  N/N  by <policy> statement(s) I[, J] ..."
 ///   "<component>  DENIED   A/N  by ...; denied: <action> (<decision>)"
 /// followed, for a DENIED component, by one "  denied ..." line per denied operation (its buckets, the reason and
-/// what GitLab does with it), and a last "result: ..." line. Components without checks are left out.
-std::string format_report(const std::vector<CheckResult>& results);
+/// what GitLab does with it), then `notes` (advisory lines, e.g. format_kms_note()) and a last "result: ..." line.
+/// Components without checks are left out.
+std::string format_report(const std::vector<CheckResult>& results, std::string_view notes = {});
 
 /// How many results are not allowed.
 size_t count_denied(const std::vector<CheckResult>& results);
