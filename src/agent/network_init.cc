@@ -214,8 +214,8 @@ core::Result<std::vector<std::string>> initialize_network(const NetworkInitOptio
   if (rc == -EOPNOTSUPP) {
     return fail("cannot create the dummy link " + options.link_name +
                 ": this kernel has no dummy link driver (\"Unknown device type\"). Load it with `modprobe dummy` "
-                "(CONFIG_DUMMY) on the node, or put the agent addresses on another interface yourself, e.g. "
-                "`ip addr add " + options.ipv4 + "/32 dev lo`");
+                "(CONFIG_DUMMY) on the node, or put the agent addresses on the loopback link instead: "
+                "`podbucket agent init --link-name lo`");
   }
   if (rc == -EPERM) return fail("cannot create the link " + options.link_name + ": " + why(rc) +
                                 " (needs root or CAP_NET_ADMIN)");

@@ -15,7 +15,8 @@ struct NetworkInitOptions {
   std::string ipv6 = "fd00:ec2::23";  // "" skips IPv6
 };
 
-/// Creates the link (an existing link of that name is reused), adds both addresses (existing ones are kept),
+/// Creates the link (an existing link of that name is reused: `lo` serves on kernels without the dummy driver),
+/// adds both addresses (existing ones are kept),
 /// brings the link up and adds the host routes. IPv4 failures are errors (kInternal with the reason; a kernel
 /// without the dummy driver gets a message saying so and how to load it; a route to the address through another
 /// interface is an error); IPv6 failures are only reported. Returns one line per step done or skipped.
