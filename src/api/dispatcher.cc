@@ -10,6 +10,7 @@
 #include "core/encoding.h"
 #include "core/time_format.h"
 #include "s3/authz/permissions.h"
+#include "s3/bucket/cors.h"
 #include "s3/errors.h"
 #include "s3/service.h"
 
@@ -259,44 +260,56 @@ core::Result<http::Response> Dispatcher::serve_s3(http::Request& req, Exchange& 
   x.principal_arn = verified->principal.arn;
   req.body = verified->body.get();
   if (!op) return op.error();
-  const core::Principal& caller = verified->principal;
-  s3::Context ctx{meta_, blobs_, clock_, random_, config_, caller, x.request_id, control_.key_service, {}};
+  s3::Context ctx{meta_, blobs_, clock_, random_, config_, verified->principal, x.request_id, control_.key_service,
+                  {}};
   if (control_.authorizer == nullptr) {
     // No IAM: only the root user is served.
-    if (!caller.root) return core::AwsError(core::kAccessDenied, "Access Denied");
+    if (!ctx.caller.root) return core::AwsError(core::kAccessDenied, "Access Denied");
     return s3::dispatch(ctx, *op, req);
   }
   if (op->kind == s3::OpKind::kUnsupported) return s3::dispatch(ctx, *op, req);  // NotImplemented, before authz
+  return serve_s3_authorized(req, x, *op, verified->scope, ctx);
+}
 
-  auto context = iam::global_context(caller, facts_of(req, verified->scope.region));
+core::Result<http::Response> Dispatcher::serve_s3_authorized(http::Request& req, Exchange& x, const s3::Operation& op,
+                                                             const sigv4::Scope& scope, s3::Context& ctx) {
+  // Denials carry the bucket's CORS headers too, so that a browser sees the AccessDenied and not an opaque failure.
+  auto denied = [&](core::AwsError error) {
+    core::Result<http::Response> result = std::move(error);
+    s3::bucket::decorate_cors(ctx, op, req, result);
+    return result;
+  };
+  auto context = iam::global_context(ctx.caller, facts_of(req, scope.region));
   s3::authz::SigningFacts signing;
-  signing.presigned = verified->scope.presigned;
-  signing.sigv2 = verified->scope.date.empty();
-  signing.anonymous = caller.anonymous;
-  s3::authz::add_s3_condition_keys(context, *op, req, signing, config_.account_id);
-  s3::authz::Gate gate(*control_.authorizer, meta_, bucket_policies_, caller, std::move(context), config_.account_id,
-                       x.request_id);
-  auto permissions = s3::authz::required_permissions(*op, req);
+  signing.presigned = scope.presigned;
+  signing.sigv2 = scope.date.empty();
+  signing.anonymous = ctx.caller.anonymous;
+  s3::authz::add_s3_condition_keys(context, op, req, signing, config_.account_id);
+  s3::authz::Gate gate(*control_.authorizer, meta_, bucket_policies_, ctx.caller, std::move(context),
+                       config_.account_id, x.request_id);
+  auto permissions = s3::authz::required_permissions(op, req);
   if (!permissions) return permissions.error();
   for (const auto& permission : *permissions) {
-    if (auto ok = gate.check(permission); !ok) return ok.error();
+    if (auto ok = gate.check(permission); !ok) return denied(ok.error());
   }
   ctx.authorize = [&gate](std::string_view action, std::string_view resource, std::string_view bucket) {
     return gate.check(action, resource, bucket);
   };
-  auto result = s3::dispatch(ctx, *op, req);
-  switch (op->kind) {
+  auto result = s3::dispatch(ctx, op, req);
+  switch (op.kind) {
     case s3::OpKind::kPutBucketPolicy:
     case s3::OpKind::kDeleteBucketPolicy:
     case s3::OpKind::kCreateBucket:
-    case s3::OpKind::kDeleteBucket: bucket_policies_.invalidate(op->bucket); break;
+    case s3::OpKind::kDeleteBucket: bucket_policies_.invalidate(op.bucket); break;
     default: break;
   }
   // A missing key is 404 only for callers who may list the bucket; others get 403, so that they cannot probe
   // which keys exist (GetObject / HeadObject "Permissions").
-  bool probe = op->kind == s3::OpKind::kGetObject || op->kind == s3::OpKind::kHeadObject;
+  bool probe = op.kind == s3::OpKind::kGetObject || op.kind == s3::OpKind::kHeadObject;
   if (!result && probe && result.error().is(s3::kNoSuchKey)) {
-    if (auto ok = gate.check("s3:ListBucket", s3::authz::bucket_arn(op->bucket), op->bucket); !ok) return ok.error();
+    if (auto ok = gate.check("s3:ListBucket", s3::authz::bucket_arn(op.bucket), op.bucket); !ok) {
+      return denied(ok.error());
+    }
   }
   return result;
 }

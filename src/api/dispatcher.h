@@ -14,6 +14,7 @@
 #include "kms/key_service.h"
 #include "s3/authz/gate.h"
 #include "s3/context.h"
+#include "s3/operation.h"
 #include "sigv4/verify.h"
 #include "store/blobs.h"
 #include "store/metadata.h"
@@ -74,6 +75,8 @@ class Dispatcher {
   struct Exchange;
   core::Result<http::Response> serve(http::Request& req, Exchange& x);
   core::Result<http::Response> serve_s3(http::Request& req, Exchange& x);
+  core::Result<http::Response> serve_s3_authorized(http::Request& req, Exchange& x, const s3::Operation& op,
+                                                   const sigv4::Scope& scope, s3::Context& ctx);
   core::Result<http::Response> serve_control(http::Request& req, Exchange& x);
   iam::RequestFacts facts_of(const http::Request& req, std::string_view region) const;
   std::optional<sigv4::KeyInfo> lookup_key(std::string_view access_key_id) const;

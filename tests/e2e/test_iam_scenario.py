@@ -222,6 +222,16 @@ class AnonymousAndPolicies(unittest.TestCase):
         self.assertEqual(status, 403)
         self.assertIn(b"<Code>AccessDenied</Code>", body)
 
+    def test_denials_carry_cors_headers(self):
+        Env.root_s3.create_bucket(Bucket="cors-site")
+        Env.root_s3.put_bucket_cors(Bucket="cors-site", CORSConfiguration={"CORSRules": [
+            {"AllowedOrigins": ["https://gitlab.example.com"], "AllowedMethods": ["GET"]}]})
+        status, headers, body = SRV.request("GET", "/cors-site/x", sign=False,
+                                            headers={"Origin": "https://gitlab.example.com"})
+        self.assertEqual(status, 403)
+        self.assertIn(b"<Code>AccessDenied</Code>", body)
+        self.assertEqual(headers.get("access-control-allow-origin"), "https://gitlab.example.com")
+
     def test_public_bucket_policy_is_blocked_then_allowed(self):
         Env.root_s3.create_bucket(Bucket="public-site")
         Env.root_s3.put_object(Bucket="public-site", Key="index.html", Body=b"<h1>hi</h1>")
