@@ -48,6 +48,28 @@ int run_values(const ValuesCommand& c) {
   return 0;
 }
 
+/// The advisory kms line: the SSE-KMS calls S3 makes on the role's behalf (GenerateDataKey and Decrypt with the
+/// object ARN as encryption context, through S3), judged by the role's own policies. "" with --kms-key none; a
+/// "not checked" line when the key cannot be described. Errors: the simulator's.
+core::Result<std::string> kms_note(gitlab::RoleSimulator& simulator, const CheckCommand& c) {
+  if (c.kms_key == "none") return std::string();
+  auto key_arn = simulator.describe_key_arn(c.kms_key);
+  if (!key_arn) return "kms: not checked (" + c.kms_key + ": " + describe(key_arn.error()) + ")\n";
+  std::vector<gitlab::KmsResult> kms;
+  for (const auto& suffix : gitlab::bucket_suffixes()) {
+    std::string bucket = c.name_prefix + "-" + suffix;
+    std::vector<gitlab::ContextEntry> context = {
+        {"kms:EncryptionContext:aws:s3:arn", "arn:aws:s3:::" + bucket + "/gitlab-check"},
+        {"kms:ViaService", "s3." + c.region + ".amazonaws.com"}};
+    for (const char* action : {"kms:GenerateDataKey", "kms:Decrypt"}) {
+      auto v = simulator.simulate(action, *key_arn, context);
+      if (!v) return v.error();
+      kms.push_back({bucket, action, std::move(*v)});
+    }
+  }
+  return gitlab::format_kms_note(kms, *key_arn);
+}
+
 int run_check(const CheckCommand& c) {
   const char* id = std::getenv("PODBUCKET_ROOT_ACCESS_KEY_ID");
   const char* secret = std::getenv("PODBUCKET_ROOT_SECRET_ACCESS_KEY");
@@ -71,32 +93,12 @@ int run_check(const CheckCommand& c) {
     std::cerr << "podbucket gitlab check: " << describe(results.error()) << std::endl;
     return 2;
   }
-  // Advisory: the SSE-KMS calls S3 makes on the role's behalf, judged by the role's own policies.
-  std::string notes;
-  if (c.kms_key != "none") {
-    auto key_arn = simulator.describe_key_arn(c.kms_key);
-    if (!key_arn) {
-      notes = "kms: not checked (" + c.kms_key + ": " + describe(key_arn.error()) + ")\n";
-    } else {
-      std::vector<gitlab::KmsResult> kms;
-      for (const auto& suffix : suffixes) {
-        std::string bucket = c.name_prefix + "-" + suffix;
-        std::vector<gitlab::ContextEntry> context = {
-            {"kms:EncryptionContext:aws:s3:arn", "arn:aws:s3:::" + bucket + "/gitlab-check"},
-            {"kms:ViaService", "s3." + c.region + ".amazonaws.com"}};
-        for (const char* action : {"kms:GenerateDataKey", "kms:Decrypt"}) {
-          auto v = simulator.simulate(action, *key_arn, context);
-          if (!v) {
-            std::cerr << "podbucket gitlab check: " << describe(v.error()) << std::endl;
-            return 2;
-          }
-          kms.push_back({bucket, action, std::move(*v)});
-        }
-      }
-      notes = gitlab::format_kms_note(kms, *key_arn);
-    }
+  auto notes = kms_note(simulator, c);
+  if (!notes) {
+    std::cerr << "podbucket gitlab check: " << describe(notes.error()) << std::endl;
+    return 2;
   }
-  std::cout << gitlab::format_report(*results, notes);
+  std::cout << gitlab::format_report(*results, *notes);
   std::cout << std::flush;
   return gitlab::count_denied(*results) == 0 ? 0 : 1;
 }
