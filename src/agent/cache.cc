@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "agent/errors.h"
+#include "agent/response.h"
 
 namespace podbucket::agent {
 
@@ -44,9 +45,10 @@ core::TimePoint CredentialCache::refresh_time(const PodCredentials& creds, core:
   return now + std::max<seconds>(in, seconds(1));
 }
 
-void CredentialCache::store(const std::string& token, const PodCredentials& creds, core::TimePoint now) {
+void CredentialCache::store(const std::string& token, const PodCredentials& creds, const TokenTimes& times,
+                            core::TimePoint now) {
   if (auto it = index_.find(token); it != index_.end()) erase(it->second);
-  lru_.push_front(Entry{token, creds, refresh_time(creds, now), {}});
+  lru_.push_front(Entry{token, creds, credentials_response(creds).body, times, refresh_time(creds, now), {}});
   index_.emplace(lru_.front().token, lru_.begin());
   while (lru_.size() > options_.max_size) {
     erase(std::prev(lru_.end()));
@@ -59,7 +61,17 @@ void CredentialCache::erase(Lru::iterator it) {
   lru_.erase(it);
 }
 
-core::Result<PodCredentials> CredentialCache::get(const std::string& token) {
+std::optional<CredentialCache::Hit> CredentialCache::find(const std::string& token) {
+  if (!enabled()) return std::nullopt;
+  std::lock_guard lock(mu_);
+  auto it = index_.find(token);
+  if (it == index_.end() || !fresh(it->second->creds, clock_.now())) return std::nullopt;
+  lru_.splice(lru_.begin(), lru_, it->second);
+  metrics_.count_cache_hit();
+  return Hit{it->second->body, it->second->times};
+}
+
+core::Result<PodCredentials> CredentialCache::get(const std::string& token, const TokenTimes& times) {
   if (!enabled()) {
     metrics_.count_cache_miss();
     return fetch(token);
@@ -90,7 +102,7 @@ core::Result<PodCredentials> CredentialCache::get(const std::string& token) {
   lock.unlock();
   auto result = fetch(token);
   lock.lock();
-  if (result) store(token, *result, clock_.now());
+  if (result) store(token, *result, times, clock_.now());
   if (leader) {
     flight->result = result;
     flight->done = true;
@@ -126,6 +138,7 @@ SweepStats CredentialCache::sweep() {
     Entry& e = *it->second;
     if (r && fresh(*r, now)) {
       e.creds = *r;
+      e.body = credentials_response(*r).body;
       e.refresh_at = refresh_time(*r, now);
       e.retry_at = {};
       ++stats.renewed;

@@ -31,6 +31,7 @@
 #include "agent/eks_auth.h"
 #include "agent/metrics.h"
 #include "agent/rate_limiter.h"
+#include "agent/token_check.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "core/result.h"
@@ -61,9 +62,20 @@ class CredentialCache {
   CredentialCache(CacheOptions options, std::string cluster, EksAuth& eks_auth, const core::Clock& clock,
                   core::Random& random, Metrics& metrics);
 
-  /// Credentials for `token`, from the cache or from EKS Auth. Errors: EKS Auth's (status passed through),
-  /// kInternal for transport failures and for credentials that expire within min_ttl.
-  core::Result<PodCredentials> get(const std::string& token);
+  /// A fresh cached answer: the rendered credential JSON and the token's time claims.
+  struct Hit {
+    std::string body;
+    TokenTimes times;
+  };
+
+  /// The hot path: the cached answer for `token` when its credentials have more than min_ttl left (the entry
+  /// becomes the most recently used; counted as a cache hit), else nullopt. Never calls EKS Auth.
+  std::optional<Hit> find(const std::string& token);
+
+  /// Credentials for `token`, from the cache or from EKS Auth; `times` (the token's already checked claims) are
+  /// kept with a new entry for find(). Errors: EKS Auth's (status passed through), kInternal for transport
+  /// failures and for credentials that expire within min_ttl.
+  core::Result<PodCredentials> get(const std::string& token, const TokenTimes& times = {});
 
   /// The janitor's pass (see the file comment).
   SweepStats sweep();
@@ -76,6 +88,8 @@ class CredentialCache {
   struct Entry {
     std::string token;
     PodCredentials creds;
+    std::string body;  // credentials_response(creds).body, rendered once
+    TokenTimes times;
     core::TimePoint refresh_at{};
     core::TimePoint retry_at{};  // after a recoverable renewal failure
   };
@@ -87,7 +101,8 @@ class CredentialCache {
 
   core::Result<PodCredentials> fetch(const std::string& token);
   core::TimePoint refresh_time(const PodCredentials& creds, core::TimePoint now) const;
-  void store(const std::string& token, const PodCredentials& creds, core::TimePoint now);  // requires mu_
+  void store(const std::string& token, const PodCredentials& creds, const TokenTimes& times,
+             core::TimePoint now);  // requires mu_
   void erase(Lru::iterator it);                                                            // requires mu_
   bool fresh(const PodCredentials& creds, core::TimePoint now) const {
     return creds.expiration - now > options_.min_ttl;

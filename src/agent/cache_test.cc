@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "agent/response.h"
 #include "agent/test_util.h"
 
 namespace podbucket::agent {
@@ -45,6 +46,22 @@ TEST_F(CacheTest, SecondRequestIsAHit) {
   EXPECT_EQ(metrics_.value("pod_identity_cache_state", "state=\"miss\""), 1u);
   EXPECT_EQ(metrics_.value("podbucket_agent_eks_auth_calls_total", "kind=\"fetch\""), 1u);
   EXPECT_EQ(c.size(), 1u);
+}
+
+TEST_F(CacheTest, FindServesTheRenderedAnswer) {
+  auto& c = cache();
+  std::string token = pod_token(t0());
+  EXPECT_FALSE(c.find(token));
+  TokenTimes times;
+  times.exp = {true, true, 123};
+  ASSERT_TRUE(c.get(token, times));
+  auto hit = c.find(token);
+  ASSERT_TRUE(hit);
+  EXPECT_EQ(hit->body, credentials_response(*c.get(token)).body);
+  EXPECT_EQ(hit->times.exp.value, 123);
+  EXPECT_EQ(metrics_.value("podbucket_agent_cache_hits_total"), 2u);
+  clock_.advance(hours(6) - seconds(15));  // within min_ttl: no longer served
+  EXPECT_FALSE(c.find(token));
 }
 
 TEST_F(CacheTest, KeyedByTheWholeToken) {

@@ -49,8 +49,15 @@ http::Response CredentialHandler::handle(const http::Request& req) {
                              " address not " + host)));
   }
   std::string token(req.headers.get("Authorization").value_or(""));
-  if (auto ok = check_token(token, clock_.now()); !ok) return answer(error_response(ok.error()));
-  auto creds = cache_.get(token);
+  const auto now = clock_.now();
+  if (auto hit = cache_.find(token)) {  // a cached token was parsed before: only its times are checked again
+    if (auto ok = check_token_times(hit->times, now); !ok) return answer(error_response(ok.error()));
+    return answer(json_response(std::move(hit->body)));
+  }
+  auto times = parse_token_times(token);
+  if (!times) return answer(error_response(times.error()));
+  if (auto ok = check_token_times(*times, now); !ok) return answer(error_response(ok.error()));
+  auto creds = cache_.get(token, *times);
   if (!creds) return answer(error_response(creds.error()));
   return answer(credentials_response(*creds));
 }

@@ -197,6 +197,19 @@ TEST_F(HandlerTest, ServedFromCacheUntilFifteenSecondsBeforeExpiry) {
   EXPECT_EQ(eks_.calls(), 1);
 }
 
+TEST_F(HandlerTest, CachedTokensAreStillCheckedForExpiry) {
+  std::string token = pod_token(t0(), 60);
+  EXPECT_EQ(get("/v1/credentials", token).status, 200);
+  clock_.advance(seconds(59));
+  EXPECT_EQ(get("/v1/credentials", token).status, 200);
+  EXPECT_EQ(metrics_.value("podbucket_agent_cache_hits_total"), 1u);
+  clock_.advance(seconds(1));  // the credentials are still cached, the token is not valid any more
+  expect_text_error(get("/v1/credentials", token), 400,
+                    "Service account token failed basic claim validations: token has invalid claims: token is "
+                    "expired");
+  EXPECT_EQ(eks_.calls(), 1);
+}
+
 TEST_F(HandlerTest, IngressRateLimit) {
   RateLimiter tight(1, 2, clock_);
   CredentialHandler h({"169.254.170.23"}, cache_, tight, metrics_, clock_);

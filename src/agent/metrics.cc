@@ -48,12 +48,10 @@ void Metrics::add(std::string_view family, std::string labels) {
 }
 
 void Metrics::count_response(int status) {
-  std::string code = label("code", std::to_string(status));
-  add("pod_identity_http_response", code);
-  add("podbucket_agent_requests_total", code);
+  if (status >= 100 && status < 600) responses_[size_t(status)].fetch_add(1, std::memory_order_relaxed);
 }
 
-void Metrics::count_cache_hit() { add("podbucket_agent_cache_hits_total", ""); }
+void Metrics::count_cache_hit() { hits_.fetch_add(1, std::memory_order_relaxed); }
 
 void Metrics::count_cache_miss() {
   add("pod_identity_cache_state", label("state", "miss"));
@@ -80,14 +78,28 @@ void Metrics::count_eks_auth_call(std::string_view kind, std::string_view error_
   if (!error_code.empty()) add("podbucket_agent_eks_auth_errors_total", label("code", error_code));
 }
 
+std::map<std::string, std::map<std::string, uint64_t>> Metrics::snapshot() const {
+  std::lock_guard lock(mu_);
+  auto all = counters_;
+  for (int status = 100; status < 600; ++status) {
+    uint64_t n = responses_[size_t(status)].load(std::memory_order_relaxed);
+    if (n == 0) continue;
+    std::string code = label("code", std::to_string(status));
+    all["pod_identity_http_response"][code] = n;
+    all["podbucket_agent_requests_total"][code] = n;
+  }
+  if (uint64_t n = hits_.load(std::memory_order_relaxed)) all["podbucket_agent_cache_hits_total"][""] = n;
+  return all;
+}
+
 std::string Metrics::render(size_t cache_entries) const {
   std::string out;
-  std::lock_guard lock(mu_);
+  const auto counters = snapshot();
   for (const auto& family : kFamilies) {
     out += "# HELP " + std::string(family.name) + " " + std::string(family.help) + "\n";
     out += "# TYPE " + std::string(family.name) + " counter\n";
-    auto it = counters_.find(std::string(family.name));
-    if (it == counters_.end()) {
+    auto it = counters.find(std::string(family.name));
+    if (it == counters.end()) {
       // Unlabelled counters start at 0; labelled families have no series until the first event.
       if (family.name.ends_with("hits_total") || family.name.ends_with("misses_total")) {
         out += std::string(family.name) + " 0\n";
@@ -107,9 +119,9 @@ std::string Metrics::render(size_t cache_entries) const {
 }
 
 uint64_t Metrics::value(std::string_view family, std::string_view labels) const {
-  std::lock_guard lock(mu_);
-  auto it = counters_.find(std::string(family));
-  if (it == counters_.end()) return 0;
+  const auto counters = snapshot();
+  auto it = counters.find(std::string(family));
+  if (it == counters.end()) return 0;
   auto jt = it->second.find(std::string(labels));
   return jt == it->second.end() ? 0 : jt->second;
 }

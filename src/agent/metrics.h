@@ -11,6 +11,7 @@
 //       podbucket_agent_cache_misses_total, podbucket_agent_eks_auth_calls_total{kind="fetch"|"renewal"},
 //       podbucket_agent_eks_auth_errors_total{code}, podbucket_agent_renewals_total{result}, and the gauge
 //       podbucket_agent_cache_entries.
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -48,7 +49,12 @@ class Metrics {
 
  private:
   void add(std::string_view family, std::string labels);
+  /// Every counter, the atomic ones included: family → labels → value.
+  std::map<std::string, std::map<std::string, uint64_t>> snapshot() const;
 
+  // The per-request counters are lock-free: responses by status code (100..599), cache hits.
+  std::array<std::atomic<uint64_t>, 600> responses_{};
+  std::atomic<uint64_t> hits_{0};
   mutable std::mutex mu_;
   std::map<std::string, std::map<std::string, uint64_t>> counters_;  // GUARDED_BY(mu_): family → labels → n
 };

@@ -37,6 +37,10 @@ http::Response credentials_response(const PodCredentials& creds) {
   add("AccountId", creds.account_id);
   add("Expiration", format_expiration(creds.expiration));
   body += '}';
+  return json_response(std::move(body));
+}
+
+http::Response json_response(std::string body) {
   http::Response res;
   res.status = 200;
   res.headers.set("Content-Type", "application/json");

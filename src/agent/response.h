@@ -19,6 +19,9 @@ std::string format_expiration(core::TimePoint t);
 /// are left out.
 http::Response credentials_response(const PodCredentials& creds);
 
+/// 200 with Content-Type application/json and `body` (a credentials_response() body kept by the cache).
+http::Response json_response(std::string body);
+
 /// The error's status with Content-Type "text/plain; charset=utf-8", X-Content-Type-Options nosniff and the body
 /// message + "\n". Errors from EKS Auth read "[<request-id>]: (<ErrorCode>): <message>, fault: client|server".
 http::Response error_response(const core::AwsError& error);

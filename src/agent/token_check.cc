@@ -22,17 +22,20 @@ core::AwsError bad_claims(std::string_view why) {
                             std::string(why));
 }
 
-// golang-jwt v5 NumericDate: a JSON number (fractions allowed). Absent → nullopt; any other type → error.
-core::Result<std::optional<double>> numeric_date(const nlohmann::json& claims, const char* name) {
+// golang-jwt v5 NumericDate: a JSON number (fractions allowed).
+TimeClaim time_claim(const nlohmann::json& claims, const char* name) {
+  TimeClaim c;
   auto it = claims.find(name);
-  if (it == claims.end() || it->is_null()) return std::optional<double>();
-  if (!it->is_number()) return bad_claims(std::string("invalid type for claim: ") + name + " is invalid");
-  return std::optional<double>(it->get<double>());
+  if (it == claims.end() || it->is_null()) return c;
+  c.present = true;
+  c.numeric = it->is_number();
+  if (c.numeric) c.value = it->get<double>();
+  return c;
 }
 
 }  // namespace
 
-core::Result<void> check_token(std::string_view token, core::TimePoint now) {
+core::Result<TokenTimes> parse_token_times(std::string_view token) {
   if (token.empty()) return core::AwsError(kEmptyToken, "Service account token cannot be empty");
 
   size_t first = token.find('.');
@@ -56,18 +59,24 @@ core::Result<void> check_token(std::string_view token, core::TimePoint now) {
   if (alg == header.end() || !alg->is_string()) {
     return malformed("token is unverifiable: signing method (alg) is unavailable");
   }
+  return TokenTimes{time_claim(claims, "exp"), time_claim(claims, "nbf"), time_claim(claims, "iat")};
+}
 
+core::Result<void> check_token_times(const TokenTimes& times, core::TimePoint now) {
   const double t = double(core::to_unix_seconds(now));
-  auto exp = numeric_date(claims, "exp");
-  if (!exp) return exp.error();
-  if (*exp && !(t < **exp)) return bad_claims("token is expired");
-  auto nbf = numeric_date(claims, "nbf");
-  if (!nbf) return nbf.error();
-  if (*nbf && t < **nbf) return bad_claims("token is not valid yet");
-  auto iat = numeric_date(claims, "iat");
-  if (!iat) return iat.error();
-  if (*iat && t < **iat) return bad_claims("token used before issued");
+  if (!times.exp.numeric) return bad_claims("invalid type for claim: exp is invalid");
+  if (times.exp.present && !(t < times.exp.value)) return bad_claims("token is expired");
+  if (!times.nbf.numeric) return bad_claims("invalid type for claim: nbf is invalid");
+  if (times.nbf.present && t < times.nbf.value) return bad_claims("token is not valid yet");
+  if (!times.iat.numeric) return bad_claims("invalid type for claim: iat is invalid");
+  if (times.iat.present && t < times.iat.value) return bad_claims("token used before issued");
   return {};
+}
+
+core::Result<void> check_token(std::string_view token, core::TimePoint now) {
+  auto times = parse_token_times(token);
+  if (!times) return times.error();
+  return check_token_times(*times, now);
 }
 
 }  // namespace podbucket::agent

@@ -10,6 +10,25 @@
 
 namespace podbucket::agent {
 
+/// One registered time claim of a token, as found.
+struct TimeClaim {
+  bool present = false;
+  bool numeric = true;  // false: present but not a JSON number
+  double value = 0;     // Unix seconds
+};
+
+/// The time claims check_token_times() looks at. The cache keeps them with each entry, so a cached token is not
+/// parsed again.
+struct TokenTimes {
+  TimeClaim exp, nbf, iat;
+};
+
+/// The parsing half of check_token(): kEmptyToken or kMalformedToken as described there.
+core::Result<TokenTimes> parse_token_times(std::string_view token);
+
+/// The claim half of check_token(), in golang-jwt's order exp, nbf, iat: kTokenClaims as described there.
+core::Result<void> check_token_times(const TokenTimes& times, core::TimePoint now);
+
 /// Checks `token` (the Authorization header, used verbatim, never trimmed) at time `now`:
 ///   - empty → kEmptyToken "Service account token cannot be empty";
 ///   - not three base64url segments with a JSON object header carrying a string "alg" and a JSON object payload

@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <iostream>
@@ -119,6 +120,9 @@ int run_agent(const AgentCommandOptions& o) {
     options.cache.max_retention = std::chrono::duration_cast<std::chrono::seconds>(*retention);
     options.cache.max_size = size_t(o.max_cache_size);
     options.cache.renewal_qps = o.max_service_qps;
+    if (o.max_request_rate < 0) throw std::invalid_argument("--max-request-rate must not be negative");
+    options.request_rate = o.max_request_rate;
+    options.request_burst = std::max(1.0, o.max_request_rate / 2);
     agent::validate(options);
 
     core::SystemClock clock;
@@ -177,6 +181,9 @@ void add_agent_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--max-cache-size", o->max_cache_size, "Cached credentials (LRU; 0 disables the cache)")
       ->capture_default_str();
   cmd->add_option("--max-service-qps", o->max_service_qps, "Background renewals per second towards EKS Auth")
+      ->capture_default_str();
+  cmd->add_option("--max-request-rate", o->max_request_rate,
+                  "Credential requests per second before 429 Too Many Requests (burst: half of it; 0 = no limit)")
       ->capture_default_str();
   cmd->add_option("--credentials-file", o->credentials_file,
                   "Shared credentials file with the agent's own keys, re-read when it changes (default: "

@@ -26,6 +26,7 @@ struct AgentCommandOptions {
   std::string max_retention = "3h";  // Go duration
   int64_t max_cache_size = 2000;
   double max_service_qps = 3;
+  double max_request_rate = 1000;  // ingress token bucket per second (burst half of it); 0 = unlimited
   std::string credentials_file;  // "" = the standard environment variables, else the shared credentials file
   std::string profile;
   std::string ca_file;  // CA bundle for an https endpoint; "" = the system's
