@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs podbucket's build dependencies on Debian 12 (as root, or through sudo).
 # With --test it also installs the clients the end-to-end tests drive: awscli, python3-boto3, s3cmd, rclone, curl,
-# and nodejs/npm only if no node is on PATH yet (a newer node, e.g. from nodesource, is kept as it is).
+# GitLab's storage clients (docker-registry, umoci, skopeo, ruby-fog-aws, ruby-carrierwave), and nodejs/npm only if
+# no node is on PATH yet (a newer node, e.g. from nodesource, is kept as it is).
 set -euo pipefail
 
 SUDO=""
@@ -11,7 +12,7 @@ export DEBIAN_FRONTEND=noninteractive
 BUILD_PKGS=(build-essential cmake ninja-build ccache libboost-dev libssl-dev libsqlite3-dev zlib1g-dev
             libpugixml-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
             libgtest-dev libgmock-dev libbenchmark-dev)
-TEST_PKGS=(awscli python3-boto3 s3cmd rclone curl)
+TEST_PKGS=(awscli python3-boto3 s3cmd rclone curl docker-registry umoci skopeo ruby-fog-aws ruby-carrierwave)
 
 pkgs=("${BUILD_PKGS[@]}")
 if [ "${1:-}" = "--test" ]; then

@@ -249,7 +249,9 @@ class TestSeedCommands(unittest.TestCase):
         self.assertEqual(status, 409)
         self.assertEqual(headers["x-amzn-errortype"], "ResourceInUseException")
         self.assertEqual(headers["content-type"], "application/json")
-        self.assertEqual(json.loads(body), {"message": f"Association already exists: {aid}"})
+        # EKS error bodies carry `message` plus the optional members the error names (pod-identity.md 3.1).
+        self.assertEqual(json.loads(body), {"message": f"Association already exists: {aid}",
+                                            "clusterName": "gitlab-cluster-blog"})
 
         self.assertEqual(eks("DELETE", f"{base}/{aid}")["association"]["associationId"], aid)
         status, headers, _ = signed("GET", f"{base}/{aid}")

@@ -44,10 +44,12 @@ class SeedTerraform(unittest.TestCase):
         self.assertIn("run.sh: OK", proc.stdout + proc.stderr, tail)
         return proc.stdout
 
-    def test_apply_plan_without_drift_destroy(self):
-        out = self.run_seed(with_assoc=False)
+    def test_apply_plan_without_drift_association_destroy(self):
+        out = self.run_seed(with_assoc=True)
         self.assertIn("Apply complete! Resources: 37 added", out)
         self.assertIn("Destroy complete! Resources: 37 destroyed", out)
+        # The seed's two `aws eks` commands ran (assoc.sh): the add-on and the association, read back and removed.
+        self.assertIn("assoc.sh: OK (association", out)
         # Nothing is left behind: the buckets, role and policies are gone.
         names = [b["Name"] for b in SRV.client("s3", region="ap-northeast-1").list_buckets()["Buckets"]]
         self.assertFalse([n for n in names if n.startswith("example-gitlab-eks-")], names)
