@@ -59,6 +59,7 @@ endpoint, prefix = sys.argv[1:3]
 cfg = botocore.config.Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1})
 s3 = boto3.client("s3", endpoint_url=endpoint, config=cfg)
 sts = boto3.client("sts", endpoint_url=endpoint, config=cfg)
+kms = boto3.client("kms", endpoint_url=endpoint, config=cfg)
 out = {"arn": sts.get_caller_identity()["Arn"]}
 def attempt(name, fn):
     try:
@@ -71,6 +72,8 @@ attempt("get-lfs", lambda: s3.get_object(Bucket=f"{prefix}-lfs", Key="py/a.txt")
 attempt("list-backups", lambda: s3.list_objects_v2(Bucket=f"{prefix}-backups"))
 attempt("versions-lfs", lambda: s3.list_object_versions(Bucket=f"{prefix}-lfs"))
 attempt("delete-bucket-tmp", lambda: s3.delete_bucket(Bucket=f"{prefix}-tmp"))
+attempt("kms-direct", lambda: kms.generate_data_key(KeyId="alias/aws/s3", KeySpec="AES_256",
+        EncryptionContext={"aws:s3:arn": f"arn:aws:s3:::{prefix}-lfs/py/a.txt"}))
 print(json.dumps(out))
 """
 
@@ -114,6 +117,8 @@ class UpEnvBlock(unittest.TestCase):
         self.assertEqual(out["list-backups"], "ok")  # a fixed gap: the seed's policy B lacks s3:ListBucket
         self.assertEqual(out["versions-lfs"], "AccessDenied")
         self.assertEqual(out["delete-bucket-tmp"], "AccessDenied")
+        # The aws/s3 key serves the role only through S3 (kms:ViaService); policy D cannot grant a direct call.
+        self.assertEqual(out["kms-direct"], "AccessDeniedException")
 
     def test_js_sdk_with_only_the_env_block(self):
         node = shutil.which("node", path="/usr/local/bin:/usr/bin:/bin")
