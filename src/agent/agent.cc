@@ -76,7 +76,15 @@ Agent::~Agent() { stop(); }
 void Agent::start() {
   try {
     for (const auto& host : options_.bind_hosts) {
-      listeners_.push_back(listen(host, options_.port, [this](http::Request& req) { return handler_.handle(req); }));
+      try {
+        listeners_.push_back(listen(host, options_.port, [this](http::Request& req) { return handler_.handle(req); }));
+        bound_hosts_.push_back(host);
+      } catch (const std::runtime_error& e) {
+        // Like `agent init`, IPv6 is best effort: a node without IPv6 still serves pods on 169.254.170.23.
+        bool ipv6 = unbracket(host).find(':') != std::string::npos;
+        if (!ipv6 || options_.bind_hosts.size() == 1) throw;
+        spdlog::warn("agent: not serving on {}: {}", host, e.what());
+      }
     }
     if (options_.serve_probes) {
       probe_server_ = listen(options_.probe_host, options_.probe_port,
@@ -110,12 +118,13 @@ void Agent::stop() {
 }
 
 uint16_t Agent::port(size_t i) const { return listeners_.at(i)->port(); }
+const std::vector<std::string>& Agent::bound_hosts() const { return bound_hosts_; }
 uint16_t Agent::probe_port() const { return probe_server_ ? probe_server_->port() : 0; }
 uint16_t Agent::metrics_port() const { return metrics_server_ ? metrics_server_->port() : 0; }
 
 http::Response Agent::probe() const {
   std::vector<ProbeTarget> targets;
-  for (size_t i = 0; i < listeners_.size(); ++i) targets.push_back({options_.bind_hosts[i], listeners_[i]->port()});
+  for (size_t i = 0; i < listeners_.size(); ++i) targets.push_back({bound_hosts_[i], listeners_[i]->port()});
   return agent::probe(targets, options_.probe_timeout);
 }
 

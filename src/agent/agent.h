@@ -58,12 +58,15 @@ class Agent {
   Agent& operator=(const Agent&) = delete;
 
   /// Binds every listener and starts the janitor. Throws std::runtime_error when an address cannot be bound
-  /// (listeners already started are stopped again).
+  /// (listeners already started are stopped again); an IPv6 bind host that cannot be bound is skipped with a
+  /// warning when there are other bind hosts (as `agent init` treats IPv6 as best effort).
   void start();
   /// Stops the janitor and the listeners (in-flight requests finish). Idempotent.
   void stop();
 
-  /// The real port of bind host `i` (after start()).
+  /// The bind hosts actually served, in order (after start()).
+  const std::vector<std::string>& bound_hosts() const;
+  /// The real port of bound host `i` (after start()).
   uint16_t port(size_t i = 0) const;
   uint16_t probe_port() const;
   uint16_t metrics_port() const;
@@ -86,6 +89,7 @@ class Agent {
   CredentialCache cache_;
   CredentialHandler handler_;
   std::vector<std::unique_ptr<http::Server>> listeners_;
+  std::vector<std::string> bound_hosts_;  // parallel to listeners_
   std::unique_ptr<http::Server> probe_server_;
   std::unique_ptr<http::Server> metrics_server_;
 

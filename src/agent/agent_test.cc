@@ -145,6 +145,22 @@ TEST(Agent, ValidatesOptionsLikeTheRealAgent) {
   EXPECT_NO_THROW(Agent(o, eks, clock, random));
 }
 
+TEST(Agent, UnavailableIpv6IsSkipped) {
+  core::SystemClock clock;
+  SeededRandom random;
+  FakeEksAuth eks(clock);
+  auto o = local_options();
+  o.bind_hosts = {"127.0.0.1", "[fd00:ec2::23]"};  // not an address of this machine
+  Agent agent(o, eks, clock, random);
+  agent.start();
+  EXPECT_EQ(agent.bound_hosts(), std::vector<std::string>{"127.0.0.1"});
+  EXPECT_EQ(get(agent.probe_port(), "/readyz").status, 200);
+  agent.stop();
+  o.bind_hosts = {"192.0.2.1", "[fd00:ec2::23]"};  // an IPv4 failure stays fatal
+  Agent v4(o, eks, clock, random);
+  EXPECT_THROW(v4.start(), std::runtime_error);
+}
+
 TEST(Agent, BindFailureIsReported) {
   core::SystemClock clock;
   SeededRandom random;

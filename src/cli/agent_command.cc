@@ -140,8 +140,8 @@ int run_agent(const AgentCommandOptions& o) {
     agent::Agent agent(options, eks_auth, clock, random);
     agent.start();
     std::cout << "agent for cluster " << o.cluster_name << ", EKS Auth at " << eks_auth.endpoint().url() << "\n";
-    for (size_t i = 0; i < options.bind_hosts.size(); ++i) {
-      std::cout << "credentials on http://" << url_host(options.bind_hosts[i]) << ":" << agent.port(i)
+    for (size_t i = 0; i < agent.bound_hosts().size(); ++i) {
+      std::cout << "credentials on http://" << url_host(agent.bound_hosts()[i]) << ":" << agent.port(i)
                 << "/v1/credentials\n";
     }
     std::cout << "probes on http://" << url_host(options.probe_host) << ":" << agent.probe_port() << "\n";
