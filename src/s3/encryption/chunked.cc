@@ -124,7 +124,7 @@ DecryptingReader::DecryptingReader(std::unique_ptr<store::BlobReader> inner, std
     : inner_(std::move(inner)),
       plain_(plain_size(inner_->size())),
       gcm_(key),
-      scratch_(kChunkStoredSize),
+      scratch_(kReadBatch * kChunkStoredSize),
       cache_(kChunkPlainSize) {
   if (plain_ == kInvalidSize) throw TamperedBlob("encrypted blob has an impossible size");
   if (expected_plain != kInvalidSize && plain_ != expected_plain) {
@@ -137,20 +137,24 @@ size_t DecryptingReader::chunk_plain(uint64_t index) const {
   return size_t(std::min<uint64_t>(kChunkPlainSize, plain_ - index * kChunkPlainSize));
 }
 
-void DecryptingReader::open_chunk(uint64_t index, char* out) const {
-  const size_t plain = chunk_plain(index);
-  const size_t want = plain + kChunkTagSize;
-  const uint64_t at = index * kChunkStoredSize;
+void DecryptingReader::load(uint64_t first, uint64_t count) const {
+  const uint64_t at = first * kChunkStoredSize;
+  const size_t want = size_t(std::min(stored_size(plain_), (first + count) * kChunkStoredSize) - at);
   size_t got = 0;
   while (got < want) {
     size_t n = inner_->read_at(at + got, scratch_.get() + got, want - got);
     if (n == 0) throw TamperedBlob("encrypted blob is shorter than its size");
     got += n;
   }
+}
+
+void DecryptingReader::open_loaded(uint64_t first, uint64_t index, char* out) const {
+  const size_t plain = chunk_plain(index);
+  const char* sealed = scratch_.get() + (index - first) * kChunkStoredSize;
   const bool final_chunk = index + 1 == chunk_count(plain_);
   gcm_.begin_decrypt(chunk_nonce(index), chunk_aad(index, final_chunk));
-  gcm_.update(scratch_.get(), plain, out);
-  if (!gcm_.finish_decrypt(std::string_view(scratch_.get() + plain, kChunkTagSize))) {
+  gcm_.update(sealed, plain, out);
+  if (!gcm_.finish_decrypt(std::string_view(sealed + plain, kChunkTagSize))) {
     throw TamperedBlob("encrypted blob chunk " + std::to_string(index) + " does not authenticate");
   }
 }
@@ -164,17 +168,30 @@ size_t DecryptingReader::read_at(uint64_t offset, char* buf, size_t n) const {
     const size_t plain = chunk_plain(index);
     const size_t take = std::min(n - done, plain - within);
     if (within == 0 && take == plain && cached_ != index) {
-      // A whole chunk: decrypt straight into the caller's buffer. On failure open_chunk throws, so the caller
-      // never returns unauthenticated bytes.
-      open_chunk(index, buf + done);
-    } else {
-      if (cached_ != index) {
-        cached_ = UINT64_MAX;  // cache_ is overwritten below; valid again only once authenticated
-        open_chunk(index, cache_.get());
-        cached_ = index;
+      // Whole chunks: read as many as the request covers (up to a batch) with one read, and decrypt each straight
+      // into the caller's buffer. On failure open_loaded throws, so the caller never returns unauthenticated bytes.
+      uint64_t count = 1;
+      size_t bytes = plain;
+      while (count < kReadBatch && index + count < chunk_count(plain_) &&
+             n - done >= bytes + chunk_plain(index + count)) {
+        bytes += chunk_plain(index + count);
+        ++count;
       }
-      std::memcpy(buf + done, cache_.get() + within, take);
+      load(index, count);
+      for (uint64_t i = index; i < index + count; ++i) {
+        open_loaded(index, i, buf + done);
+        done += chunk_plain(i);
+      }
+      offset += bytes;
+      continue;
     }
+    if (cached_ != index) {
+      cached_ = UINT64_MAX;  // cache_ is overwritten below; valid again only once authenticated
+      load(index, 1);
+      open_loaded(index, index, cache_.get());
+      cached_ = index;
+    }
+    std::memcpy(buf + done, cache_.get() + within, take);
     done += take;
     offset += take;
   }

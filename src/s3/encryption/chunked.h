@@ -104,15 +104,19 @@ class DecryptingReader final : public store::BlobReader {
   size_t read_at(uint64_t offset, char* buf, size_t n) const override;
 
  private:
-  /// Reads and authenticates chunk `index` into `out` (its plaintext length bytes). Caller holds mu_.
-  void open_chunk(uint64_t index, char* out) const;
+  static constexpr uint64_t kReadBatch = 16;  // whole chunks fetched with one read (1 MiB of plaintext)
+  /// Reads the stored chunks [first, first+count) into scratch_ (count <= kReadBatch). Caller holds mu_.
+  void load(uint64_t first, uint64_t count) const;
+  /// Authenticates and decrypts chunk `index`, loaded by load(first, ...), into `out` (its plaintext length bytes).
+  /// Caller holds mu_.
+  void open_loaded(uint64_t first, uint64_t index, char* out) const;
   size_t chunk_plain(uint64_t index) const;
 
   std::unique_ptr<store::BlobReader> inner_;
   uint64_t plain_;
   mutable std::mutex mu_;
   mutable crypto::AesGcm gcm_;                  // guarded by mu_
-  PooledBuffer scratch_;                        // one stored chunk; guarded by mu_
+  PooledBuffer scratch_;                        // up to kReadBatch stored chunks; guarded by mu_
   PooledBuffer cache_;                          // plaintext of chunk cached_; guarded by mu_
   mutable uint64_t cached_ = UINT64_MAX;        // guarded by mu_
 };
