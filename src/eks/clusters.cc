@@ -75,7 +75,7 @@ Config ClusterRegistry::config() const {
 }
 
 SigningKey ClusterRegistry::new_key(std::string_view cluster) {
-  RsaKey rsa = RsaKey::generate(kKeyBits);
+  crypto::RsaKey rsa = crypto::RsaKey::generate(kKeyBits);
   SigningKey key;
   key.kid = core::hex_encode(random_.bytes(8));
   key.created = clock_.now();
@@ -93,7 +93,8 @@ SigningKey ClusterRegistry::new_key(std::string_view cluster) {
   return key;
 }
 
-std::shared_ptr<const RsaKey> ClusterRegistry::private_key(const Cluster& cluster, const SigningKey& key) const {
+std::shared_ptr<const crypto::RsaKey> ClusterRegistry::private_key(const Cluster& cluster,
+                                                                   const SigningKey& key) const {
   const std::string cache_key = cluster.name + "/" + key.kid;
   {
     std::lock_guard lock(key_cache_mu_);
@@ -110,9 +111,9 @@ std::shared_ptr<const RsaKey> ClusterRegistry::private_key(const Cluster& cluste
   } else {
     der = key.private_key;
   }
-  auto rsa = RsaKey::from_pkcs8_der(der);
+  auto rsa = crypto::RsaKey::from_pkcs8_der(der);
   if (!rsa) return nullptr;
-  auto shared = std::make_shared<const RsaKey>(std::move(*rsa));
+  auto shared = std::make_shared<const crypto::RsaKey>(std::move(*rsa));
   std::lock_guard lock(key_cache_mu_);
   key_cache_[cache_key] = shared;
   return shared;

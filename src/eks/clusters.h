@@ -28,9 +28,9 @@
 #include "core/clock.h"
 #include "core/random.h"
 #include "core/result.h"
+#include "crypto/rsa.h"
 #include "eks/config.h"
 #include "eks/model.h"
-#include "eks/rsa_key.h"
 #include "store/documents.h"
 #include "sts/identity_providers.h"
 
@@ -134,7 +134,7 @@ class ClusterRegistry final : public sts::IdentityProviders {
  private:
   std::string jwks_locked(const Cluster& cluster) const;  // mu_ held
   SigningKey new_key(std::string_view cluster);
-  std::shared_ptr<const RsaKey> private_key(const Cluster& cluster, const SigningKey& key) const;
+  std::shared_ptr<const crypto::RsaKey> private_key(const Cluster& cluster, const SigningKey& key) const;
   void persist(const Cluster& cluster);
 
   store::Documents& documents_;
@@ -144,7 +144,8 @@ class ClusterRegistry final : public sts::IdentityProviders {
   Config config_;                                           // guarded by mu_ (public_endpoint changes)
   std::map<std::string, Cluster, std::less<>> clusters_;    // guarded by mu_
   mutable std::mutex key_cache_mu_;
-  mutable std::map<std::string, std::shared_ptr<const RsaKey>> key_cache_;  // "CLUSTER/KID"; guarded by key_cache_mu_
+  // "CLUSTER/KID"; guarded by key_cache_mu_
+  mutable std::map<std::string, std::shared_ptr<const crypto::RsaKey>> key_cache_;
 };
 
 }  // namespace podbucket::eks

@@ -100,7 +100,7 @@ TEST_F(RegistryTest, SealedKeysNeedTheWrappingKey) {
   auto doc = decode_cluster(*docs->get(kClustersCollection, "c"));
   ASSERT_TRUE(doc.has_value());
   EXPECT_TRUE(doc->keys[0].sealed);
-  EXPECT_FALSE(RsaKey::from_pkcs8_der(doc->keys[0].private_key).has_value());
+  EXPECT_FALSE(crypto::RsaKey::from_pkcs8_der(doc->keys[0].private_key).has_value());
 
   ClusterRegistry good(*docs, clock, random, config(wrap));
   TokenRequest req{"c", "ns", "sa"};

@@ -4,8 +4,8 @@
 
 #include "core/encoding.h"
 #include "core/time_format.h"
+#include "crypto/rsa.h"
 #include "sts/errors.h"
-#include "sts/rsa.h"
 
 namespace podbucket::sts::jwt {
 
@@ -141,7 +141,7 @@ core::Result<void> verify_signature(const Token& token, const std::vector<Jwk>& 
     if (!key.alg.empty() && key.alg != "RS256") continue;
     if (!token.kid.empty() && key.kid != token.kid) continue;
     candidate = true;
-    if (rsa_sha256_verify(key.n, key.e, token.signing_input, token.signature)) return {};
+    if (crypto::rsa_sha256_verify(key.n, key.e, token.signing_input, token.signature)) return {};
   }
   if (!candidate) return unverifiable();
   return invalid(

@@ -1,13 +1,23 @@
 #pragma once
-// RSA signing keys of local clusters' token issuers: generation, PKCS#8 serialization and RS256 signing
-// (RSASSA-PKCS1-v1_5 with SHA-256, RFC 7518 section 3.3). The only file of eks/ that includes OpenSSL; verification
-// lives in sts/rsa.h. Both belong in crypto/ (reported to the lead).
+// RSA for JWTs (JWS "RS256": RSASSA-PKCS1-v1_5 with SHA-256, RFC 7518 section 3.3): verification under a JWK's
+// modulus and exponent (STS AssumeRoleWithWebIdentity, EKS Auth), and the signing keys of local clusters' token
+// issuers: generation, PKCS#8 serialization and signing (EKS).
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace podbucket::eks {
+namespace podbucket::crypto {
+
+/// The smallest RSA modulus accepted, in bits (RFC 7518 requires 2048 for RS256).
+inline constexpr int kMinRsaBits = 2048;
+
+/// True if `signature` is a valid RSASSA-PKCS1-v1_5 SHA-256 signature of `data` under the public key whose
+/// modulus and public exponent are `modulus` and `exponent` (unsigned big-endian bytes, as a JWK's "n" and "e"
+/// decode to). False for a bad signature, a malformed key, or a modulus shorter than kMinRsaBits. Thread-safe;
+/// never throws.
+bool rsa_sha256_verify(std::string_view modulus, std::string_view exponent, std::string_view data,
+                       std::string_view signature);
 
 /// An RSA private key. Immutable after construction; signing is thread-safe. Movable, not copyable.
 class RsaKey {
@@ -40,4 +50,4 @@ class RsaKey {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace podbucket::eks
+}  // namespace podbucket::crypto
