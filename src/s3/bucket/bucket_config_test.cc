@@ -4,7 +4,7 @@
 
 #include "s3/authz/permissions.h"
 #include "s3/bucket/cors.h"
-#include "s3/bucket/handler_fixture_for_test.h"
+#include "s3/testing/handler_fixture.h"
 
 namespace podbucket::s3 {
 namespace {

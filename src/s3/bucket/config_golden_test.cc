@@ -3,7 +3,7 @@
 // documents).
 #include <gtest/gtest.h>
 
-#include "s3/bucket/handler_fixture_for_test.h"
+#include "s3/testing/handler_fixture.h"
 
 namespace podbucket::s3 {
 namespace {

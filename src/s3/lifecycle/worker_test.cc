@@ -7,8 +7,8 @@
 
 #include <thread>
 
-#include "s3/bucket/handler_fixture_for_test.h"
 #include "s3/lifecycle/plan.h"
+#include "s3/testing/handler_fixture.h"
 
 namespace podbucket::s3::lifecycle {
 namespace {
