@@ -12,13 +12,14 @@ core::AwsError from_kms(const core::AwsError& e, std::string_view action, std::s
                         std::string_view caller_arn) {
   const std::string_view code = e.code();
   auto message_or = [&](std::string fallback) { return e.message().empty() ? fallback : e.message(); };
-  if (code == "NotFoundException") return core::AwsError(kKmsNotFound, message_or("Invalid keyId " + std::string(key_arn)));
-  if (code == "DisabledException") return core::AwsError(kKmsDisabled, message_or(std::string(key_arn) + " is disabled."));
+  const std::string arn(key_arn);
+  if (code == "NotFoundException") return core::AwsError(kKmsNotFound, message_or("Invalid keyId " + arn));
+  if (code == "DisabledException") return core::AwsError(kKmsDisabled, message_or(arn + " is disabled."));
   if (code == "KMSInvalidStateException") {
-    return core::AwsError(kKmsInvalidState, message_or(std::string(key_arn) + " is pending deletion."));
+    return core::AwsError(kKmsInvalidState, message_or(arn + " is pending deletion."));
   }
   if (code == "InvalidKeyUsageException") {
-    return core::AwsError(kKmsInvalidKeyUsage, message_or(std::string(key_arn) + " is not a symmetric encryption key."));
+    return core::AwsError(kKmsInvalidKeyUsage, message_or(arn + " is not a symmetric encryption key."));
   }
   if (code == "AccessDeniedException" || code == "AccessDenied") {
     return core::AwsError(core::kAccessDenied,

@@ -136,7 +136,8 @@ core::Result<WriteRequest> parse_write_request(const http::Headers& headers) {
     } else if (core::iequals(v, "false")) {
       out.bucket_key = false;
     } else {
-      return invalid_argument("Invalid value for " + std::string(kBucketKey) + ": expected true or false", kBucketKey, v);
+      return invalid_argument("Invalid value for " + std::string(kBucketKey) + ": expected true or false", kBucketKey,
+                              v);
     }
   }
   if (*customer) {

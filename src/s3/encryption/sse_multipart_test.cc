@@ -222,7 +222,8 @@ TEST_F(SseTest, BucketEncryptionValidation) {
   auto r = put("<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm>"
                "<KMSMasterKeyID>randomkeyid</KMSMasterKeyID></ApplyServerSideEncryptionByDefault></Rule>");
   EXPECT_EQ(r.code, "InvalidArgument");
-  EXPECT_EQ(r.message, "a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse");
+  EXPECT_EQ(r.message,
+            "a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse");
   // AES256 with a bucket key is accepted (objects report no bucket key).
   EXPECT_EQ(put("<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm>"
                 "</ApplyServerSideEncryptionByDefault><BucketKeyEnabled>true</BucketKeyEnabled></Rule>")

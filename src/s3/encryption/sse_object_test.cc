@@ -133,12 +133,14 @@ TEST_F(SseTest, WriteHeaderErrors) {
   r = call("PUT", "/bkt/k", "x", {{"x-amz-server-side-encryption-aws-kms-key-id", "alias/aws/s3"}});
   EXPECT_EQ(r.code, "InvalidArgument");
   EXPECT_EQ(r.message,
-            "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms");
+            "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : "
+            "aws:kms");
   r = call("PUT", "/bkt/k", "x",
            {{"x-amz-server-side-encryption", "AES256"}, {"x-amz-server-side-encryption-aws-kms-key-id", "k"}});
   EXPECT_EQ(r.code, "InvalidArgument");
   r = call("PUT", "/bkt/k", "x",
-           {{"x-amz-server-side-encryption", "aws:kms"}, {"x-amz-server-side-encryption-aws-kms-key-id", "fake-key-id"}});
+           {{"x-amz-server-side-encryption", "aws:kms"},
+            {"x-amz-server-side-encryption-aws-kms-key-id", "fake-key-id"}});
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.code, "KMS.NotFoundException");
   EXPECT_EQ(r.message, "Invalid keyId 'fake-key-id'");
@@ -295,9 +297,8 @@ TEST_F(SseTest, CustomerKeyErrorsAsS3AnswersThem) {
 
 TEST_F(SseTest, EachVersionKeepsItsOwnCustomerKey) {
   call("PUT", "/bkt");
-  ASSERT_EQ(call("PUT", "/bkt?versioning", "<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>")
-                .status,
-            200);
+  const std::string enabled = "<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>";
+  ASSERT_EQ(call("PUT", "/bkt?versioning", enabled).status, 200);
   auto v1 = call("PUT", "/bkt/k", "version1", customer(kKeyA));
   auto v2 = call("PUT", "/bkt/k", "version2", customer(kKeyB));
   const std::string id1 = header(v1, "x-amz-version-id");
@@ -312,7 +313,8 @@ TEST_F(SseTest, CopyChangesTheEncryption) {
   ASSERT_EQ(call("PUT", "/bkt/s3", data).status, 200);
 
   // SSE-S3 → SSE-KMS.
-  auto copy = call("PUT", "/bkt/kms", "", {{"x-amz-copy-source", "/bkt/s3"}, {"x-amz-server-side-encryption", "aws:kms"}});
+  auto copy =
+      call("PUT", "/bkt/kms", "", {{"x-amz-copy-source", "/bkt/s3"}, {"x-amz-server-side-encryption", "aws:kms"}});
   ASSERT_EQ(copy.status, 200) << copy.code << " " << copy.message;
   EXPECT_EQ(header(copy, "x-amz-server-side-encryption"), "aws:kms");
   EXPECT_FALSE(header(copy, "x-amz-server-side-encryption-aws-kms-key-id").empty());
@@ -328,7 +330,8 @@ TEST_F(SseTest, CopyChangesTheEncryption) {
   // SSE-C → the bucket default (SSE-S3): the source key must come with the copy-source headers.
   auto no_key = call("PUT", "/bkt/back", "", {{"x-amz-copy-source", "/bkt/c"}});
   EXPECT_EQ(no_key.code, "InvalidRequest");
-  auto wrong = call("PUT", "/bkt/back", "", join({{"x-amz-copy-source", "/bkt/c"}}, customer(kKeyB, "x-amz-copy-source-")));
+  auto wrong =
+      call("PUT", "/bkt/back", "", join({{"x-amz-copy-source", "/bkt/c"}}, customer(kKeyB, "x-amz-copy-source-")));
   EXPECT_EQ(wrong.status, 403);
   copy = call("PUT", "/bkt/back", "", join({{"x-amz-copy-source", "/bkt/c"}}, customer(kKeyA, "x-amz-copy-source-")));
   ASSERT_EQ(copy.status, 200) << copy.code << " " << copy.message;
@@ -336,7 +339,8 @@ TEST_F(SseTest, CopyChangesTheEncryption) {
   EXPECT_EQ(call("GET", "/bkt/back").body, data);
 
   // A copy onto itself that names an encryption is legal: re-encrypt in place with SSE-KMS.
-  copy = call("PUT", "/bkt/back", "", {{"x-amz-copy-source", "/bkt/back"}, {"x-amz-server-side-encryption", "aws:kms"}});
+  copy = call("PUT", "/bkt/back", "",
+              {{"x-amz-copy-source", "/bkt/back"}, {"x-amz-server-side-encryption", "aws:kms"}});
   ASSERT_EQ(copy.status, 200) << copy.code << " " << copy.message;
   EXPECT_EQ(header(call("HEAD", "/bkt/back"), "x-amz-server-side-encryption"), "aws:kms");
   EXPECT_EQ(call("GET", "/bkt/back").body, data);
