@@ -6,6 +6,7 @@
 // Errors passed through from EKS Auth keep EKS Auth's code and status; AwsError carries them as
 // kEksAuthError-like entries (see eks_auth.h), with the upstream code and request id in fields.
 #include "core/error.h"
+#include "eks/auth_errors.h"
 
 namespace podbucket::agent {
 
@@ -26,17 +27,7 @@ inline constexpr ErrorCode kTooManyRequests{"TooManyRequests", 429};
 /// EKS Auth could not be reached or answered nonsense, or its credentials were unusable.
 inline constexpr ErrorCode kInternal{"InternalError", 500};
 
-// EKS Auth's codes (botocore eks-auth/2023-11-26, spec 2.4), as the agent receives them.
-namespace eksauth {
-inline constexpr ErrorCode kInvalidTokenException{"InvalidTokenException", 400};
-inline constexpr ErrorCode kExpiredTokenException{"ExpiredTokenException", 400};
-inline constexpr ErrorCode kAccessDeniedException{"AccessDeniedException", 400};
-inline constexpr ErrorCode kInvalidParameterException{"InvalidParameterException", 400};
-inline constexpr ErrorCode kInvalidRequestException{"InvalidRequestException", 400};
-inline constexpr ErrorCode kResourceNotFoundException{"ResourceNotFoundException", 404};
-inline constexpr ErrorCode kThrottlingException{"ThrottlingException", 429};
-inline constexpr ErrorCode kInternalServerException{"InternalServerException", 500};
-inline constexpr ErrorCode kServiceUnavailableException{"ServiceUnavailableException", 503};
-}  // namespace eksauth
+// EKS Auth's codes (botocore eks-auth/2023-11-26, spec 2.4), as the agent receives them: the server's own catalog.
+namespace eksauth = eks::auth;
 
 }  // namespace podbucket::agent

@@ -5,6 +5,7 @@
 // The same code can have different statuses in the two APIs (AccessDeniedException is 403 in EKS, 400 in EKS
 // Auth), so the catalogs are kept apart.
 #include "core/error.h"
+#include "eks/auth_errors.h"
 
 namespace podbucket::eks {
 
@@ -31,26 +32,6 @@ inline constexpr ErrorCode kNotFoundException{"NotFoundException", 404};
 /// The server failed (storage, crypto).
 inline constexpr ErrorCode kServerException{"ServerException", 500};
 
-// ---- EKS Auth (signing name "eks-auth") ----------------------------------------------------------------------
-
-namespace auth {
-/// The token is malformed, badly signed, for another issuer or audience, or its subject is not a service
-/// account. The agent evicts its cache entry.
-inline constexpr ErrorCode kInvalidTokenException{"InvalidTokenException", 400};
-/// The token's exp has passed (beyond the leeway).
-inline constexpr ErrorCode kExpiredTokenException{"ExpiredTokenException", 400};
-/// The caller lacks eks-auth:AssumeRoleForPodIdentity, or the role's trust policy refuses the assumption.
-/// 400, not 403 (spec 2.4).
-inline constexpr ErrorCode kAccessDeniedException{"AccessDeniedException", 400};
-/// A parameter breaks the model's constraints (missing token, bad cluster name).
-inline constexpr ErrorCode kInvalidParameterException{"InvalidParameterException", 400};
-/// The request cannot be served as asked (a malformed body).
-inline constexpr ErrorCode kInvalidRequestException{"InvalidRequestException", 400};
-/// No such cluster, or no association for the token's service account.
-inline constexpr ErrorCode kResourceNotFoundException{"ResourceNotFoundException", 404};
-inline constexpr ErrorCode kThrottlingException{"ThrottlingException", 429};
-inline constexpr ErrorCode kInternalServerException{"InternalServerException", 500};
-inline constexpr ErrorCode kServiceUnavailableException{"ServiceUnavailableException", 503};
-}  // namespace auth
+// ---- EKS Auth (signing name "eks-auth"): namespace auth, in eks/auth_errors.h ------------------------------
 
 }  // namespace podbucket::eks
