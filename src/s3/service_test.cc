@@ -1,97 +1,20 @@
 // Handler tests: the whole S3 service over the in-memory metadata store and an in-memory blob store.
 #include <gtest/gtest.h>
 
-#include <random>
-
 #include "core/encoding.h"
 #include "core/time_format.h"
 #include "crypto/hash.h"
-#include "s3/body/memory_blobs_for_test.h"
-#include "s3/service.h"
+#include "s3/testing/handler_fixture.h"
 
 namespace podbucket::s3 {
 namespace {
 
-class SeededRandom final : public core::Random {
- public:
-  std::string bytes(size_t n) override {
-    std::string out(n, '\0');
-    for (auto& c : out) c = static_cast<char>(engine_());
-    return out;
-  }
-
- private:
-  std::mt19937 engine_{42};
-};
-
-struct Reply {
-  int status = 0;
-  std::string code;  // AWS error code when failed
-  http::Headers headers;
-  std::string body;
-  uint64_t length = 0;
-};
-
-class S3Test : public ::testing::Test {
+class S3Test : public testing::HandlerFixture {
  protected:
-  S3Test()
-      : meta_(store::make_memory_metadata()),
-        clock_(core::from_unix_seconds(1'700'000'000)),
-        ctx_{*meta_, blobs_, clock_, random_, config_, caller_, "req-1"} {
-    caller_.anonymous = false;
-    caller_.account_id = "123456789012";
-  }
-
-  Reply call(const std::string& method, const std::string& target, std::string body = {},
-             std::vector<std::pair<std::string, std::string>> headers = {}) {
-    http::Request req;
-    req.method = method;
-    req.target = target;
-    auto q = target.find('?');
-    req.path = target.substr(0, q);
-    if (q != std::string::npos) req.raw_query = target.substr(q + 1);
-    req.headers.add("Host", "localhost");
-    for (auto& [k, v] : headers) req.headers.add(k, v);
-    req.content_length = body.size();
-    http::StringBodySource source(std::move(body));
-    req.body = &source;
-    auto r = handle(ctx_, req);
-    Reply out;
-    if (!r) {
-      out.status = r.error().http_status();
-      out.code = std::string(r.error().code());
-      for (auto& [k, v] : r.error().headers()) out.headers.add(k, v);
-      return out;
-    }
-    out.status = r->status;
-    out.headers = r->headers;
-    out.body = r->body;
-    out.length = r->stream ? r->stream_length : r->body.size();
-    if (r->head) out.length = r->stream_length;
-    if (r->stream) {
-      char buf[4096];
-      for (size_t n; (n = r->stream->read(buf, sizeof buf)) > 0;) out.body.append(buf, n);
-    }
-    return out;
-  }
-
-  void set_versioning(const std::string& bucket, store::Versioning v) {
-    auto b = meta_->find_bucket(bucket);
-    ASSERT_TRUE(b.has_value());
-    b->versioning = v;
-    ASSERT_TRUE(meta_->update_bucket(*b));
-  }
+  S3Test() : HandlerFixture(/*root=*/false, /*seed=*/42) {}
 
   static std::string md5_b64(const std::string& s) { return core::base64_encode(crypto::md5(s)); }
   static std::string etag_of(const std::string& s) { return "\"" + core::hex_encode(crypto::md5(s)) + "\""; }
-
-  std::unique_ptr<store::Metadata> meta_;
-  body::testing::MemoryBlobs blobs_;
-  core::FakeClock clock_;
-  SeededRandom random_;
-  Config config_;
-  core::Principal caller_;
-  Context ctx_;
 };
 
 TEST_F(S3Test, BucketLifecycle) {

@@ -1,8 +1,10 @@
 #pragma once
 // Test-only: the whole S3 service over the in-memory metadata store, in-memory blobs and a fake clock, driven by
-// method + target strings. Used by the bucket-configuration and lifecycle tests.
+// method + target strings. Used by the handler tests (service_test.cc), the bucket-configuration and the lifecycle
+// tests.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <random>
 #include <string>
 #include <utility>
@@ -14,8 +16,10 @@
 
 namespace podbucket::s3::testing {
 
+/// Deterministic randomness: a Mersenne Twister from `seed`.
 class SeededRandom final : public core::Random {
  public:
+  explicit SeededRandom(uint32_t seed = 7) : engine_(seed) {}
   std::string bytes(size_t n) override {
     std::string out(n, '\0');
     for (auto& c : out) c = static_cast<char>(engine_());
@@ -23,26 +27,31 @@ class SeededRandom final : public core::Random {
   }
 
  private:
-  std::mt19937 engine_{7};
+  std::mt19937 engine_;
 };
 
-/// What a call answered: the status, the AWS error code when it failed, headers and the whole body.
+/// What a call answered: the status, the AWS error code and message when it failed, headers, the whole body and
+/// the length the response announces (the stream's for HEAD and streamed replies, else the body's), in bytes.
 struct Reply {
   int status = 0;
   std::string code;
   std::string message;
   http::Headers headers;
   std::string body;
+  uint64_t length = 0;
 };
 
+/// A fixture whose caller is account 123456789012's root user (`root`, else a non-root principal of that account,
+/// without an ARN) and whose Random is SeededRandom(`seed`). The clock stands at 2023-11-14T22:13:20Z.
 class HandlerFixture : public ::testing::Test {
  protected:
-  HandlerFixture()
+  explicit HandlerFixture(bool root = true, uint32_t seed = 7)
       : meta_(store::make_memory_metadata()),
         clock_(core::from_unix_seconds(1'700'000'000)),  // 2023-11-14T22:13:20Z
+        random_(seed),
         ctx_{*meta_, blobs_, clock_, random_, config_, caller_, "req-1"} {
     caller_.anonymous = false;
-    caller_.root = true;
+    caller_.root = root;
     caller_.account_id = "123456789012";
   }
 
@@ -71,6 +80,8 @@ class HandlerFixture : public ::testing::Test {
     out.status = r->status;
     out.headers = r->headers;
     out.body = r->body;
+    out.length = r->stream ? r->stream_length : r->body.size();
+    if (r->head) out.length = r->stream_length;
     if (r->stream) {
       char buf[4096];
       for (size_t n; (n = r->stream->read(buf, sizeof buf)) > 0;) out.body.append(buf, n);
