@@ -31,10 +31,16 @@ import threading
 import time
 import unittest
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
+AWS_CLI = "/usr/bin/aws"  # Debian's awscli 2.9
+# The trust policy EKS Pod Identity roles carry (the seed's): pods.eks.amazonaws.com may assume and tag sessions.
+PODS_TRUST = {"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"Service": "pods.eks.amazonaws.com"},
+    "Action": ["sts:AssumeRole", "sts:TagSession"]}]}
 LISTEN_RE = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
 FAKE = os.environ.get("PODBUCKET_E2E_FAKE", "")
 
@@ -305,30 +311,110 @@ class Server:
         env.update(extra)
         return env
 
-    def signed_json(self, method, path, body=None, service="eks", access_key=None, secret_key=None, token=None,
-                    region=REGION):
+    def signed(self, method, path, body=None, query="", service="eks", access_key=None, secret_key=None, token=None,
+               region=REGION):
         """One REST-JSON request (EKS, EKS Auth, admin routes) signed by botocore's SigV4Auth for `service`, as the
-        root user by default. Returns (status, headers with lower-case names, parsed JSON or raw bytes)."""
+        root user by default. `body` (if not None) is sent as JSON; `query` is an encoded query string. Returns
+        (status, headers with lower-case names, body bytes)."""
         from botocore.auth import SigV4Auth
         from botocore.awsrequest import AWSRequest
         from botocore.credentials import Credentials
         data = json.dumps(body).encode() if body is not None else b""
+        target = path + ("?" + query if query else "")
         headers = {"Content-Type": "application/json"} if body is not None else {}
-        req = AWSRequest(method=method, url=self.endpoint + path, data=data, headers=headers)
+        req = AWSRequest(method=method, url=self.endpoint + target, data=data, headers=headers)
         SigV4Auth(Credentials(access_key or self.access_key, secret_key or self.secret_key, token), service,
                   region).add_auth(req)
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
-            conn.request(method, path, body=data or None, headers=dict(req.prepare().headers))
+            conn.request(method, target, body=data or None, headers=dict(req.prepare().headers))
             r = conn.getresponse()
-            raw = r.read()
-            try:
-                parsed = json.loads(raw)
-            except ValueError:
-                parsed = raw
-            return r.status, {k.lower(): v for k, v in r.getheaders()}, parsed
+            return r.status, {k.lower(): v for k, v in r.getheaders()}, ShortBytes(r.read())
         finally:
             conn.close()
+
+    def signed_json(self, method, path, body=None, service="eks", access_key=None, secret_key=None, token=None,
+                    region=REGION):
+        """As signed(), with the reply parsed: (status, headers with lower-case names, parsed JSON or raw bytes)."""
+        status, headers, raw = self.signed(method, path, body, service=service, access_key=access_key,
+                                           secret_key=secret_key, token=token, region=region)
+        try:
+            return status, headers, json.loads(raw)
+        except ValueError:
+            return status, headers, raw
+
+    def eks(self, method, path, body=None, query="", **kw):
+        """An EKS call (signed() for service eks) that must answer 200; returns the JSON reply."""
+        status, headers, data = self.signed(method, path, body, query, service="eks", **kw)
+        if status != 200:
+            raise AssertionError(f"{method} {path} -> {status} {headers.get('x-amzn-errortype')}: {data!r}")
+        return json.loads(data)
+
+    # ---- awscli ----------------------------------------------------------------------------------------------
+    def aws(self, *args, check=True, timeout=120):
+        """Runs Debian's awscli (AWS_CLI) against this server as the root user; returns the CompletedProcess."""
+        return run_cli([AWS_CLI, "--endpoint-url", self.endpoint, "--region", REGION, *args], self.client_env(),
+                       timeout=timeout, check=check)
+
+    def aws_json(self, *args, timeout=120):
+        """aws() with --output json; returns the parsed reply ({} when there is none)."""
+        p = self.aws(*args, "--output", "json", timeout=timeout)
+        return json.loads(p.stdout) if p.stdout.strip() else {}
+
+    def aws_error(self, *args, timeout=120):
+        """Runs an awscli command that must fail; returns its stderr."""
+        p = self.aws(*args, check=False, timeout=timeout)
+        if p.returncode == 0:
+            raise AssertionError(f"aws {' '.join(args)} succeeded unexpectedly: {p.stdout}")
+        return p.stderr
+
+    # ---- IAM and EKS setup -----------------------------------------------------------------------------------
+    def account(self):
+        """The root user's account id (STS GetCallerIdentity)."""
+        return self.client("sts").get_caller_identity()["Account"]
+
+    def role(self, name, trust, policy=None):
+        """Creates IAM role `name` with trust policy `trust` (a dict), or reuses it if it exists; puts `policy` (a
+        dict) as its inline policy "p". Returns the role's ARN."""
+        from botocore.exceptions import ClientError
+        iam = self.client("iam")
+        try:
+            arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+        except ClientError as e:
+            if e.response["Error"]["Code"] != "EntityAlreadyExists":
+                raise
+            arn = iam.get_role(RoleName=name)["Role"]["Arn"]
+        if policy:
+            iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
+        return arn
+
+    def user_keys(self, name, policy):
+        """Creates IAM user `name` with `policy` (a dict) as inline policy "p" and an access key; returns
+        (access key id, secret access key)."""
+        iam = self.client("iam")
+        iam.create_user(UserName=name)
+        iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
+        k = iam.create_access_key(UserName=name)["AccessKey"]
+        return k["AccessKeyId"], k["SecretAccessKey"]
+
+    def ensure_cluster(self, name):
+        """Creates EKS cluster `name` unless it exists."""
+        status, _, _ = self.signed("GET", f"/clusters/{name}")
+        if status == 404:
+            role_arn = f"arn:aws:iam::{self.account()}:role/eks-cluster-role"
+            self.eks("POST", "/clusters", {"name": name, "roleArn": role_arn,
+                                           "resourcesVpcConfig": {"subnetIds": ["subnet-00000000000000001"]}})
+
+    def mint(self, cluster, namespace, service_account, audience=None, expires_in=None, pod="web-5d8f7c9b4-x2x7q",
+             pod_uid="8c4e3f0a-1b2c-4d5e-8f90-a1b2c3d4e5f6"):
+        """A projected-service-account-style token for a pod of `cluster` from the server's root-only mint route
+        (POST /_podbucket/clusters/NAME/token, what `podbucket token` calls). `expires_in` in seconds."""
+        body = {"namespace": namespace, "serviceAccount": service_account, "podName": pod, "podUid": pod_uid}
+        if audience:
+            body["audience"] = audience
+        if expires_in:
+            body["expiresIn"] = expires_in
+        return self.eks("POST", f"/_podbucket/clusters/{cluster}/token", body)["token"]
 
     # ---- raw HTTP ---------------------------------------------------------------------------------------------
     def request(self, method, path, query="", headers=None, body=b"", sign=True, payload_hash=None,
@@ -356,6 +442,116 @@ class Server:
             return r.status, {k.lower(): v for k, v in r.getheaders()}, ShortBytes(data)
         finally:
             conn.close()
+
+
+class UpServer(Server):
+    """`podbucket up` (server + Pod Identity agent + the seed's GitLab layout) in a fresh temp dir, on free loopback
+    ports. After start(): endpoint, role_arn, kms_key_arn, pod_exports (the printed env block) and the root keys of
+    Server (fixed through PODBUCKET_ROOT_ACCESS_KEY_ID/SECRET)."""
+
+    def __init__(self, seed_exact=False, extra_args=()):
+        super().__init__(extra_args=["--agent-listen", "127.0.0.1:0", *extra_args] +
+                         (["--seed-exact"] if seed_exact else []), command="up")
+        self.role_arn = None
+        self.kms_key_arn = None
+        self.pod_exports = {}
+
+    def start(self, timeout=90):
+        """Starts `podbucket up` and waits for its env block; SkipTest when the binary has no `up` command."""
+        if subprocess.run([podbucket_bin(), "up", "--help"], capture_output=True).returncode != 0:
+            raise unittest.SkipTest("this podbucket has no `up` command yet")
+        super().start(timeout)
+        self.wait_for(r"(?m)^export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=.*\n", timeout)
+        text = self.log()
+        self.role_arn = re.search(r"^\s*role:\s+(\S+)", text, re.M).group(1)
+        m = re.search(r"^\s*kms key:\s+(\S+)", text, re.M)
+        self.kms_key_arn = m.group(1) if m else None
+        self.pod_exports = dict(re.findall(r"^export (AWS_[A-Z_]+)=(.*)$", text, re.M))
+        return self
+
+    # ---- Pod Identity ---------------------------------------------------------------------------------------------
+    def pod_token(self):
+        return Path(self.pod_exports["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"]).read_text()
+
+    def pod_env(self, home=None, **extra):
+        """A clean environment with only the pod's env block (plus the token's content for Debian's botocore)."""
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(home or self.home), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+               "AWS_EC2_METADATA_DISABLED": "true", "AWS_PAGER": "", "NO_PROXY": "127.0.0.1,localhost",
+               "AWS_CONFIG_FILE": "/nonexistent/podbucket-e2e/config",
+               "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/podbucket-e2e/credentials"}
+        env.update(self.pod_exports)
+        env["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = self.pod_token()
+        env.update(extra)
+        return env
+
+    def pod_credentials(self):
+        """The role's session credentials from the agent, as a pod's SDK fetches them (GET /v1/credentials with the
+        token file's content as Authorization)."""
+        req = urllib.request.Request(self.pod_exports["AWS_CONTAINER_CREDENTIALS_FULL_URI"],
+                                     headers={"Authorization": self.pod_token()})
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(req, timeout=10) as r:
+            return json.loads(r.read())
+
+    def pod_session(self):
+        """A boto3 session whose credentials come from the agent through botocore's container provider."""
+        import boto3
+        import botocore.session
+        saved = {k: os.environ.get(k) for k in ("AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                                                 "AWS_CONTAINER_AUTHORIZATION_TOKEN")}
+        os.environ["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = self.pod_exports["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
+        os.environ["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = self.pod_token()
+        try:
+            core = botocore.session.Session()
+            creds = core.get_credentials()
+            assert creds is not None and creds.method == "container-role", creds and creds.method
+            creds.get_frozen_credentials()
+            return boto3.session.Session(botocore_session=core)
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+
+
+def podbucket_cli(*args, env=None, check=True):
+    """Runs the podbucket binary with `args` (PATH only, unless `env`); returns the CompletedProcess."""
+    return run_cli([podbucket_bin(), *args], env or {"PATH": "/usr/bin:/bin"}, timeout=120,
+                   check=check)
+
+
+# ---- the seed (fixtures/gitlab-seed/main.tf) ------------------------------------------------------------------------
+SEED_PREFIX = "example-gitlab-eks"
+SEED_BUCKETS = ["registry", "lfs", "artifacts", "uploads", "packages", "backups", "tmp"]
+_SEED_GENERAL = [n for n in SEED_BUCKETS if n not in ("registry", "backups")]
+
+
+def _seed_arn(name):
+    return f"arn:aws:s3:::{SEED_PREFIX}-{name}"
+
+
+def seed_policies(kms_key_arn):
+    """The seed's four policy documents (fixtures/gitlab-seed/main.tf) for its seven buckets, as Terraform's
+    jsonencode renders them, the KMS one on `kms_key_arn`."""
+    return {
+        "s3-policy": {"Version": "2012-10-17", "Statement": [
+            {"Action": ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], "Effect": "Allow",
+             "Resource": [_seed_arn(n) + "/*" for n in _SEED_GENERAL]},
+            {"Action": ["s3:ListBucket"], "Effect": "Allow", "Resource": [_seed_arn(n) for n in _SEED_GENERAL]}]},
+        "s3-backups-policy": {"Version": "2012-10-17", "Statement": [
+            {"Action": ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], "Effect": "Allow",
+             "Resource": [_seed_arn("backups") + "/*"]}]},
+        "s3-registry-policy": {"Version": "2012-10-17", "Statement": [
+            {"Action": ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"],
+             "Effect": "Allow", "Resource": _seed_arn("registry")},
+            {"Action": ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListMultipartUploadParts",
+                        "s3:AbortMultipartUpload"], "Effect": "Allow", "Resource": _seed_arn("registry") + "/*"}]},
+        "s3-kms-policy": {"Version": "2012-10-17", "Statement": [
+            {"Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Effect": "Allow",
+             "Condition": {"StringLike": {"kms:EncryptionContext:aws:s3:arn": [_seed_arn(n) for n in SEED_BUCKETS]}},
+             "Resource": kms_key_arn}]},
+    }
 
 
 # ---- SigV4 (stdlib) -----------------------------------------------------------------------------------------------

@@ -40,9 +40,7 @@ SRV = harness.Server()
 JS = Path(__file__).resolve().parent / "js"
 CLUSTER = "agent-cluster"
 OTHER_CLUSTER = "agent-other-cluster"
-PODS_TRUST = {"Version": "2012-10-17", "Statement": [{
-    "Effect": "Allow", "Principal": {"Service": "pods.eks.amazonaws.com"},
-    "Action": ["sts:AssumeRole", "sts:TagSession"]}]}
+PODS_TRUST = harness.PODS_TRUST
 SERVER_LEEWAY = 10  # eks::Config::token_leeway
 EXPIRATION_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 UPSTREAM_RE = re.compile(r"^\[([^\]]*)\]: \((\w+)\): (.*), fault: (client|server)\n$", re.S)
@@ -65,67 +63,21 @@ def tearDownModule():
 
 # ---- the server's APIs --------------------------------------------------------------------------------------------
 
-def signed(method, path, body=None, service="eks", keys=None):
-    """A REST-JSON request signed by botocore's SigV4Auth. Returns (status, headers, body bytes)."""
-    from botocore.auth import SigV4Auth
-    from botocore.awsrequest import AWSRequest
-    from botocore.credentials import Credentials
-    data = json.dumps(body).encode() if body is not None else b""
-    headers = {"Content-Type": "application/json"} if body is not None else {}
-    req = AWSRequest(method=method, url=SRV.endpoint + path, data=data, headers=headers)
-    access, secret = keys or (SRV.access_key, SRV.secret_key)
-    SigV4Auth(Credentials(access, secret), service, "us-east-1").add_auth(req)
-    conn = http.client.HTTPConnection("127.0.0.1", SRV.port, timeout=30)
-    try:
-        conn.request(method, path, body=data or None, headers=dict(req.prepare().headers))
-        r = conn.getresponse()
-        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
-    finally:
-        conn.close()
-
-
-def eks(method, path, body=None):
-    status, headers, data = signed(method, path, body)
-    if status != 200:
-        raise AssertionError(f"{method} {path} -> {status} {headers.get('x-amzn-errortype')}: {data!r}")
-    return json.loads(data)
+signed, eks, role, user_keys = SRV.signed, SRV.eks, SRV.role, SRV.user_keys
 
 
 def mint(namespace="gitlab", service_account="gitlab-global", cluster=CLUSTER, audience=None, expires_in=None,
          pod="gitlab-webservice-default-6c8d9f7b54-x2x7q"):
     """A projected-service-account-style token from the server's root-only mint route (what `podbucket token`
     calls)."""
-    body = {"namespace": namespace, "serviceAccount": service_account, "podName": pod,
-            "podUid": "8c4e3f0a-1b2c-4d5e-8f90-" + os.urandom(6).hex()}
-    if audience:
-        body["audience"] = audience
-    if expires_in:
-        body["expiresIn"] = expires_in
-    return eks("POST", f"/_podbucket/clusters/{cluster}/token", body)["token"]
-
-
-def role(name, trust, policy=None):
-    iam = SRV.client("iam")
-    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-    if policy:
-        iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
-    return arn
-
-
-def user_keys(name, policy):
-    iam = SRV.client("iam")
-    iam.create_user(UserName=name)
-    iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
-    k = iam.create_access_key(UserName=name)["AccessKey"]
-    return k["AccessKeyId"], k["SecretAccessKey"]
+    return SRV.mint(cluster, namespace, service_account, audience=audience, expires_in=expires_in, pod=pod,
+                    pod_uid="8c4e3f0a-1b2c-4d5e-8f90-" + os.urandom(6).hex())
 
 
 def provision():
-    account = SRV.client("sts").get_caller_identity()["Account"]
-    P["account"] = account
+    P["account"] = SRV.account()
     for name in (CLUSTER, OTHER_CLUSTER):
-        eks("POST", "/clusters", {"name": name, "roleArn": f"arn:aws:iam::{account}:role/eks-cluster-role",
-                                  "resourcesVpcConfig": {"subnetIds": ["subnet-00000000000000001"]}})
+        SRV.ensure_cluster(name)
     s3 = SRV.s3()
     P["allowed"] = harness.unique_bucket("agent-allowed")
     P["denied"] = harness.unique_bucket("agent-denied")

@@ -1,5 +1,6 @@
 """Debian's awscli 2.9 (/usr/bin/aws) against a real podbucket: s3 mb/cp/ls/rm/sync (incl. 64 MiB multipart and a
 tree of awkward key names) and s3api object/multipart calls plus error codes."""
+import functools
 import json
 import os
 import shutil
@@ -11,7 +12,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
 SRV = harness.Server()
-AWS = "/usr/bin/aws"
+AWS = harness.AWS_CLI
 MiB = 1 << 20
 
 
@@ -25,22 +26,8 @@ def tearDownModule():
     SRV.stop()
 
 
-def aws(*args, check=True, timeout=600):
-    return harness.run_cli([AWS, "--endpoint-url", SRV.endpoint, "--region", "us-east-1", *args],
-                           SRV.client_env(), timeout=timeout, check=check)
-
-
-def aws_json(*args):
-    p = aws(*args, "--output", "json")
-    return json.loads(p.stdout) if p.stdout.strip() else {}
-
-
-def aws_error(*args):
-    """Runs a command that must fail; returns its stderr."""
-    p = aws(*args, check=False)
-    if p.returncode == 0:
-        raise AssertionError(f"aws {' '.join(args)} succeeded unexpectedly: {p.stdout}")
-    return p.stderr
+# Big transfers: ten minutes a command.
+aws, aws_json, aws_error = (functools.partial(f, timeout=600) for f in (SRV.aws, SRV.aws_json, SRV.aws_error))
 
 
 class TestAwsCli(unittest.TestCase):

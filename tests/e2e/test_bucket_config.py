@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
 SRV = harness.Server()
-AWS = "/usr/bin/aws"
+AWS = harness.AWS_CLI
 RCLONE = "/usr/bin/rclone"
 
 
@@ -26,24 +26,15 @@ def tearDownModule():
     SRV.stop()
 
 
-def aws(*args, check=True):
-    return harness.run_cli([AWS, "--endpoint-url", SRV.endpoint, "--region", "us-east-1", *args],
-                           SRV.client_env(), timeout=120, check=check)
-
-
-def aws_json(*args):
-    p = aws(*args, "--output", "json")
-    return json.loads(p.stdout) if p.stdout.strip() else {}
+aws, aws_json = SRV.aws, SRV.aws_json
 
 
 def aws_error_code(*args):
     """Runs an s3api command that must fail; returns the AWS error code from its stderr."""
-    p = aws(*args, check=False)
-    if p.returncode == 0:
-        raise AssertionError(f"aws {' '.join(args)} succeeded unexpectedly: {p.stdout}")
-    m = re.search(r"An error occurred \(([^)]+)\)", p.stderr)
+    stderr = SRV.aws_error(*args)
+    m = re.search(r"An error occurred \(([^)]+)\)", stderr)
     if not m:
-        raise AssertionError(f"no error code in: {p.stderr}")
+        raise AssertionError(f"no error code in: {stderr}")
     return m.group(1)
 
 

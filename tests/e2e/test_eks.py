@@ -20,11 +20,9 @@ import harness  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 
 SRV = harness.Server()
-AWS = "/usr/bin/aws"
+AWS = harness.AWS_CLI
 CLUSTER = "gitlab-cluster-blog"
-PODS_TRUST = {"Version": "2012-10-17", "Statement": [{
-    "Effect": "Allow", "Principal": {"Service": "pods.eks.amazonaws.com"},
-    "Action": ["sts:AssumeRole", "sts:TagSession"]}]}
+PODS_TRUST = harness.PODS_TRUST
 LEEWAY = 10  # eks::Config::token_leeway
 
 
@@ -42,34 +40,8 @@ def tearDownModule():
 
 # ---- clients ----------------------------------------------------------------------------------------------------
 
-def signed(method, path, body=None, query="", service="eks", access_key=None, secret_key=None, token=None,
-           region="us-east-1"):
-    """One REST-JSON request signed by botocore's SigV4Auth for `service`. Returns (status, headers, body bytes)."""
-    from botocore.auth import SigV4Auth
-    from botocore.awsrequest import AWSRequest
-    from botocore.credentials import Credentials
-    data = json.dumps(body).encode() if body is not None else b""
-    url = SRV.endpoint + path + ("?" + query if query else "")
-    headers = {"Content-Type": "application/json"} if body is not None else {}
-    req = AWSRequest(method=method, url=url, data=data, headers=headers)
-    SigV4Auth(Credentials(access_key or SRV.access_key, secret_key or SRV.secret_key, token), service,
-              region).add_auth(req)
-    prepared = req.prepare()
-    conn = http.client.HTTPConnection("127.0.0.1", SRV.port, timeout=30)
-    try:
-        conn.request(method, path + ("?" + query if query else ""), body=data or None, headers=dict(prepared.headers))
-        r = conn.getresponse()
-        return r.status, {k.lower(): v for k, v in r.getheaders()}, harness.ShortBytes(r.read())
-    finally:
-        conn.close()
-
-
-def eks(method, path, body=None, query="", **kw):
-    """An EKS call that must succeed; returns the JSON reply."""
-    status, headers, data = signed(method, path, body, query, service="eks", **kw)
-    if status != 200:
-        raise AssertionError(f"{method} {path} -> {status} {headers.get('x-amzn-errortype')}: {data!r}")
-    return json.loads(data)
+signed, eks, mint = SRV.signed, SRV.eks, SRV.mint
+ensure_cluster, account, role, user_keys = SRV.ensure_cluster, SRV.account, SRV.role, SRV.user_keys
 
 
 def unsigned_get(path):
@@ -83,61 +55,13 @@ def unsigned_get(path):
 
 
 def aws(*args, check=True):
-    return harness.run_cli([AWS, "--endpoint-url", SRV.endpoint, "--region", "us-east-1", "--output", "json", *args],
-                           SRV.client_env(), timeout=120, check=check)
-
-
-def mint(cluster, namespace, service_account, audience=None, expires_in=None, pod="web-5d8f7c9b4-x2x7q"):
-    body = {"namespace": namespace, "serviceAccount": service_account, "podName": pod,
-            "podUid": "8c4e3f0a-1b2c-4d5e-8f90-a1b2c3d4e5f6"}
-    if audience:
-        body["audience"] = audience
-    if expires_in:
-        body["expiresIn"] = expires_in
-    return eks("POST", f"/_podbucket/clusters/{cluster}/token", body)["token"]
+    return SRV.aws("--output", "json", *args, check=check)
 
 
 def assume_for_pod(cluster, token_body, keys):
     """AssumeRoleForPodIdentity as the agent sends it, signed for eks-auth with the agent's keys."""
     return signed("POST", f"/clusters/{cluster}/assume-role-for-pod-identity", token_body, service="eks-auth",
                   access_key=keys[0], secret_key=keys[1])
-
-
-def ensure_cluster(name):
-    status, _, _ = signed("GET", f"/clusters/{name}")
-    if status == 404:
-        eks("POST", "/clusters", {"name": name, "roleArn": f"arn:aws:iam::{account()}:role/eks-cluster-role",
-                                  "resourcesVpcConfig": {"subnetIds": ["subnet-00000000000000001"]}})
-
-
-_ACCOUNT = []
-
-
-def account():
-    if not _ACCOUNT:
-        _ACCOUNT.append(SRV.client("sts").get_caller_identity()["Account"])
-    return _ACCOUNT[0]
-
-
-def role(name, trust, policy=None):
-    iam = SRV.client("iam")
-    try:
-        arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-    except ClientError as e:
-        if e.response["Error"]["Code"] != "EntityAlreadyExists":
-            raise
-        arn = iam.get_role(RoleName=name)["Role"]["Arn"]
-    if policy:
-        iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
-    return arn
-
-
-def user_keys(name, policy):
-    iam = SRV.client("iam")
-    iam.create_user(UserName=name)
-    iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
-    k = iam.create_access_key(UserName=name)["AccessKey"]
-    return k["AccessKeyId"], k["SecretAccessKey"]
 
 
 # ---- clusters ---------------------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from test_gitlab_values import UpServer, podbucket  # noqa: E402
+from harness import UpServer, podbucket_cli as podbucket  # noqa: E402
 
 MiB = 1 << 20
 PREFIX = "example-gitlab-eks"

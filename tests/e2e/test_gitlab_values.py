@@ -17,112 +17,17 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 import sys
-import time
 import unittest
-import urllib.request
-from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+from harness import UpServer, podbucket_cli as podbucket  # noqa: E402
 
 AWS = "/usr/bin/aws"
 GOLDEN = harness.REPO / "src" / "gitlab" / "testdata"
 PREFIX = "example-gitlab-eks"
 SUFFIXES = ["registry", "lfs", "artifacts", "uploads", "packages", "backups", "tmp"]
-
-
-class UpServer(harness.Server):
-    """`podbucket up` (server + Pod Identity agent + the seed's GitLab layout) in a fresh temp dir, on free loopback
-    ports. After start(): endpoint, role_arn, kms_key_arn, pod_exports (the printed env block) and the root keys of
-    harness.Server (fixed through PODBUCKET_ROOT_ACCESS_KEY_ID/SECRET)."""
-
-    def __init__(self, seed_exact=False, extra_args=()):
-        super().__init__(extra_args=list(extra_args) + (["--seed-exact"] if seed_exact else []))
-        self.role_arn = None
-        self.kms_key_arn = None
-        self.pod_exports = {}
-
-    def start(self, timeout=90):
-        self.starts += 1
-        self.log_path = self.tmp / f"up-{self.starts}.log"
-        env = {"PATH": "/usr/bin:/bin", "HOME": str(self.home), "LANG": "C.UTF-8",
-               "PODBUCKET_ROOT_ACCESS_KEY_ID": self.access_key, "PODBUCKET_ROOT_SECRET_ACCESS_KEY": self.secret_key}
-        binary = harness.podbucket_bin()
-        if subprocess.run([binary, "up", "--help"], capture_output=True).returncode != 0:
-            raise unittest.SkipTest("this podbucket has no `up` command yet")
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        cmd = [binary, "up", "--listen", "127.0.0.1:0", "--agent-listen", "127.0.0.1:0",
-               "--data-dir", str(self.data_dir), *self.extra_args]
-        with open(self.log_path, "wb") as logf:
-            self.proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                         env=env, cwd=str(self.tmp))
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            text = self.log()
-            if re.search(r"^export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=.*\n", text, re.M):
-                self.port = int(harness.LISTEN_RE.search(text).group(1))
-                self.role_arn = re.search(r"^\s*role:\s+(\S+)", text, re.M).group(1)
-                m = re.search(r"^\s*kms key:\s+(\S+)", text, re.M)
-                self.kms_key_arn = m.group(1) if m else None
-                self.pod_exports = dict(re.findall(r"^export (AWS_[A-Z_]+)=(.*)$", text, re.M))
-                return self
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"podbucket up exited with {self.proc.returncode}:\n{text[-4000:]}")
-            time.sleep(0.1)
-        self.proc.kill()
-        raise RuntimeError(f"podbucket up printed no env block within {timeout}s:\n{self.log()[-4000:]}")
-
-    # ---- Pod Identity ---------------------------------------------------------------------------------------------
-    def pod_token(self):
-        return Path(self.pod_exports["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"]).read_text()
-
-    def pod_env(self, home=None, **extra):
-        """A clean environment with only the pod's env block (plus the token's content for Debian's botocore)."""
-        env = {"PATH": "/usr/bin:/bin", "HOME": str(home or self.home), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
-               "AWS_EC2_METADATA_DISABLED": "true", "AWS_PAGER": "", "NO_PROXY": "127.0.0.1,localhost",
-               "AWS_CONFIG_FILE": "/nonexistent/podbucket-e2e/config",
-               "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/podbucket-e2e/credentials"}
-        env.update(self.pod_exports)
-        env["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = self.pod_token()
-        env.update(extra)
-        return env
-
-    def pod_credentials(self):
-        """The role's session credentials from the agent, as a pod's SDK fetches them (GET /v1/credentials with the
-        token file's content as Authorization)."""
-        req = urllib.request.Request(self.pod_exports["AWS_CONTAINER_CREDENTIALS_FULL_URI"],
-                                     headers={"Authorization": self.pod_token()})
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        with opener.open(req, timeout=10) as r:
-            return json.loads(r.read())
-
-    def pod_session(self):
-        """A boto3 session whose credentials come from the agent through botocore's container provider."""
-        import boto3
-        import botocore.session
-        saved = {k: os.environ.get(k) for k in ("AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                                                 "AWS_CONTAINER_AUTHORIZATION_TOKEN")}
-        os.environ["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = self.pod_exports["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
-        os.environ["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = self.pod_token()
-        try:
-            core = botocore.session.Session()
-            creds = core.get_credentials()
-            assert creds is not None and creds.method == "container-role", creds and creds.method
-            creds.get_frozen_credentials()
-            return boto3.session.Session(botocore_session=core)
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
-
-
-def podbucket(*args, env=None, check=True):
-    return harness.run_cli([harness.podbucket_bin(), *args], env or {"PATH": "/usr/bin:/bin"}, timeout=120,
-                           check=check)
 
 
 def yaml_docs(text):

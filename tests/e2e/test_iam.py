@@ -14,7 +14,7 @@ import harness  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 
 SRV = harness.Server()
-AWS = "/usr/bin/aws"
+AWS = harness.AWS_CLI
 PREFIX = "example-gitlab-eks"
 NAMES = ["registry", "lfs", "artifacts", "uploads", "packages", "backups", "tmp"]
 GENERAL = [n for n in NAMES if n not in ("registry", "backups")]
@@ -30,24 +30,7 @@ def arn(name):
 
 def seed_policies():
     """The seed's four policy documents, as Terraform's jsonencode renders them."""
-    return {
-        "s3-policy": {"Version": "2012-10-17", "Statement": [
-            {"Action": ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], "Effect": "Allow",
-             "Resource": [arn(n) + "/*" for n in GENERAL]},
-            {"Action": ["s3:ListBucket"], "Effect": "Allow", "Resource": [arn(n) for n in GENERAL]}]},
-        "s3-backups-policy": {"Version": "2012-10-17", "Statement": [
-            {"Action": ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], "Effect": "Allow",
-             "Resource": [arn("backups") + "/*"]}]},
-        "s3-registry-policy": {"Version": "2012-10-17", "Statement": [
-            {"Action": ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"],
-             "Effect": "Allow", "Resource": arn("registry")},
-            {"Action": ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListMultipartUploadParts",
-                        "s3:AbortMultipartUpload"], "Effect": "Allow", "Resource": arn("registry") + "/*"}]},
-        "s3-kms-policy": {"Version": "2012-10-17", "Statement": [
-            {"Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Effect": "Allow",
-             "Condition": {"StringLike": {"kms:EncryptionContext:aws:s3:arn": [arn(n) for n in NAMES]}},
-             "Resource": KMS_KEY_ARN}]},
-    }
+    return harness.seed_policies(KMS_KEY_ARN)
 
 
 def setUpModule():
@@ -58,22 +41,7 @@ def tearDownModule():
     SRV.stop()
 
 
-def aws(*args, check=True):
-    return harness.run_cli([AWS, "--endpoint-url", SRV.endpoint, "--region", "us-east-1", *args],
-                           SRV.client_env(), timeout=120, check=check)
-
-
-def aws_json(*args):
-    p = aws(*args, "--output", "json")
-    return json.loads(p.stdout) if p.stdout.strip() else {}
-
-
-def aws_error(*args):
-    """Runs a command that must fail; returns its stderr."""
-    p = aws(*args, check=False)
-    if p.returncode == 0:
-        raise AssertionError(f"aws {' '.join(args)} succeeded unexpectedly: {p.stdout}")
-    return p.stderr
+aws, aws_json, aws_error = SRV.aws, SRV.aws_json, SRV.aws_error
 
 
 @unittest.skipUnless(os.path.exists(AWS), "Debian awscli (/usr/bin/aws) is not installed")

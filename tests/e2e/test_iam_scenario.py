@@ -10,6 +10,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+from harness import seed_policies  # noqa: E402
 
 from botocore.exceptions import ClientError  # noqa: E402
 
@@ -25,28 +26,6 @@ def bucket(name):
 
 def arn(name):
     return f"arn:aws:s3:::{bucket(name)}"
-
-
-def seed_policies(kms_key_arn):
-    """The seed's four policy documents, as Terraform renders them."""
-    return {
-        "s3-policy": {"Version": "2012-10-17", "Statement": [
-            {"Action": ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], "Effect": "Allow",
-             "Resource": [arn(n) + "/*" for n in GENERAL]},
-            {"Action": ["s3:ListBucket"], "Effect": "Allow", "Resource": [arn(n) for n in GENERAL]}]},
-        "s3-backups-policy": {"Version": "2012-10-17", "Statement": [
-            {"Action": ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], "Effect": "Allow",
-             "Resource": [arn("backups") + "/*"]}]},
-        "s3-registry-policy": {"Version": "2012-10-17", "Statement": [
-            {"Action": ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"],
-             "Effect": "Allow", "Resource": arn("registry")},
-            {"Action": ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListMultipartUploadParts",
-                        "s3:AbortMultipartUpload"], "Effect": "Allow", "Resource": arn("registry") + "/*"}]},
-        "s3-kms-policy": {"Version": "2012-10-17", "Statement": [
-            {"Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Effect": "Allow",
-             "Condition": {"StringLike": {"kms:EncryptionContext:aws:s3:arn": [arn(n) for n in NAMES]}},
-             "Resource": kms_key_arn}]},
-    }
 
 
 class Env:

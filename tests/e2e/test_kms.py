@@ -15,7 +15,7 @@ import harness  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 
 SRV = harness.Server()
-AWS = "/usr/bin/aws"
+AWS = harness.AWS_CLI
 
 
 def setUpModule():
@@ -26,22 +26,7 @@ def tearDownModule():
     SRV.stop()
 
 
-def aws(*args, check=True):
-    return harness.run_cli([AWS, "--endpoint-url", SRV.endpoint, "--region", "us-east-1", *args],
-                           SRV.client_env(), timeout=120, check=check)
-
-
-def aws_json(*args):
-    p = aws(*args, "--output", "json")
-    return json.loads(p.stdout) if p.stdout.strip() else {}
-
-
-def aws_error(*args):
-    """Runs a command that must fail; returns its stderr."""
-    p = aws(*args, check=False)
-    if p.returncode == 0:
-        raise AssertionError(f"aws {' '.join(args)} succeeded unexpectedly: {p.stdout}")
-    return p.stderr
+aws, aws_json, aws_error = SRV.aws, SRV.aws_json, SRV.aws_error
 
 
 def error_code(e):

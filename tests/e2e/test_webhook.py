@@ -26,9 +26,6 @@ import harness  # noqa: E402
 SRV = harness.Server()
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "webhook"
 CLUSTER = "webhook-cluster"
-PODS_TRUST = {"Version": "2012-10-17", "Statement": [{
-    "Effect": "Allow", "Principal": {"Service": "pods.eks.amazonaws.com"},
-    "Action": ["sts:AssumeRole", "sts:TagSession"]}]}
 P = {}
 
 
@@ -38,20 +35,13 @@ def setUpModule():
     if status == 501:
         SRV.stop()
         raise unittest.SkipTest("the server does not serve EKS: " + body.decode())
-    account = SRV.client("sts").get_caller_identity()["Account"]
-    eks("POST", "/clusters", {"name": CLUSTER, "roleArn": f"arn:aws:iam::{account}:role/eks-cluster-role",
-                              "resourcesVpcConfig": {"subnetIds": ["subnet-00000000000000001"]}})
-    iam = SRV.client("iam")
-    P["role_arn"] = iam.create_role(RoleName="webhook-gitlab", AssumeRolePolicyDocument=json.dumps(PODS_TRUST))[
-        "Role"]["Arn"]
+    SRV.ensure_cluster(CLUSTER)
+    P["role_arn"] = SRV.role("webhook-gitlab", harness.PODS_TRUST)
     eks("POST", f"/clusters/{CLUSTER}/pod-identity-associations",
         {"namespace": "gitlab", "serviceAccount": "gitlab-global", "roleArn": P["role_arn"]})
-    iam.create_user(UserName="pod-identity-webhook")
-    iam.put_user_policy(UserName="pod-identity-webhook", PolicyName="p", PolicyDocument=json.dumps({
+    P["keys"] = SRV.user_keys("pod-identity-webhook", {
         "Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Action": "eks:ListPodIdentityAssociations", "Resource": "*"}]}))
-    k = iam.create_access_key(UserName="pod-identity-webhook")["AccessKey"]
-    P["keys"] = (k["AccessKeyId"], k["SecretAccessKey"])
+            {"Effect": "Allow", "Action": "eks:ListPodIdentityAssociations", "Resource": "*"}]})
     P["tls"] = Path(tempfile.mkdtemp(prefix="webhook-tls-", dir=SRV.tmp))
     P["cert"], P["key"] = P["tls"] / "cert.pem", P["tls"] / "key.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
@@ -64,28 +54,7 @@ def tearDownModule():
     SRV.stop()
 
 
-def signed(method, path, body=None):
-    from botocore.auth import SigV4Auth
-    from botocore.awsrequest import AWSRequest
-    from botocore.credentials import Credentials
-    data = json.dumps(body).encode() if body is not None else b""
-    headers = {"Content-Type": "application/json"} if body is not None else {}
-    req = AWSRequest(method=method, url=SRV.endpoint + path, data=data, headers=headers)
-    SigV4Auth(Credentials(SRV.access_key, SRV.secret_key), "eks", "us-east-1").add_auth(req)
-    conn = http.client.HTTPConnection("127.0.0.1", SRV.port, timeout=30)
-    try:
-        conn.request(method, path, body=data or None, headers=dict(req.prepare().headers))
-        r = conn.getresponse()
-        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
-    finally:
-        conn.close()
-
-
-def eks(method, path, body=None):
-    status, headers, data = signed(method, path, body)
-    if status != 200:
-        raise AssertionError(f"{method} {path} -> {status} {headers.get('x-amzn-errortype')}: {data!r}")
-    return json.loads(data)
+signed, eks = SRV.signed, SRV.eks
 
 
 def fixture(name):
