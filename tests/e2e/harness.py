@@ -444,6 +444,56 @@ class Server:
             conn.close()
 
 
+class ChildProcess:
+    """A podbucket helper process (agent, webhook) next to a Server: output in a temp log file under `log_dir`,
+    started by launch() + wait_ready(), stopped with SIGTERM and a check for exit code 0. Subclasses set `name`."""
+
+    name = "process"
+    proc = None
+    log = None
+
+    def launch(self, cmd, env, log_dir):
+        """Starts `cmd` with exactly `env`, stdout and stderr to a fresh log file."""
+        fd, self.log = tempfile.mkstemp(prefix=f"podbucket-{self.name}-", suffix=".log", dir=log_dir)
+        os.close(fd)
+        with open(self.log, "wb") as out:
+            self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
+
+    def wait_ready(self, ready, timeout):
+        """Polls `ready(output)` until it is true (returns self); raises if the process exits first or `timeout`
+        seconds pass (then kills it)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if ready(self.output()):
+                return self
+            if self.proc.poll() is not None:
+                raise AssertionError(f"{self.name} exited with {self.proc.returncode}:\n{self.output()}")
+            time.sleep(0.05)
+        self.proc.kill()
+        raise AssertionError(f"{self.name} did not start within {timeout}s:\n{self.output()}")
+
+    def output(self):
+        try:
+            return Path(self.log).read_text(errors="replace")
+        except (OSError, TypeError):
+            return ""
+
+    def stop(self, timeout=40):
+        """SIGTERM, then asserts a clean exit (code 0) within `timeout` seconds."""
+        if self.proc is None:
+            return
+        proc, self.proc = self.proc, None
+        proc.send_signal(signal.SIGTERM)
+        try:
+            rc = proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise AssertionError(f"{self.name} ignored SIGTERM:\n{self.output()}")
+        if rc != 0:
+            raise AssertionError(f"{self.name} exited {rc} after SIGTERM:\n{self.output()}")
+
+
 class UpServer(Server):
     """`podbucket up` (server + Pod Identity agent + the seed's GitLab layout) in a fresh temp dir, on free loopback
     ports. After start(): endpoint, role_arn, kms_key_arn, pod_exports (the printed env block) and the root keys of

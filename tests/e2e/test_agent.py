@@ -21,11 +21,9 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
@@ -105,8 +103,10 @@ def s3_with(creds):
 
 # ---- the agent process --------------------------------------------------------------------------------------------
 
-class AgentProcess:
+class AgentProcess(harness.ChildProcess):
     """`podbucket agent` on 127.0.0.1 with free ports, signing as `keys`."""
+
+    name = "agent"
 
     LINE = re.compile(r"^(credentials|probes|metrics) on http://(\[[^\]]+\]|[^:/\s]+):(\d+)", re.M)
 
@@ -121,8 +121,6 @@ class AgentProcess:
         self.log = None
 
     def start(self, timeout=20):
-        fd, self.log = tempfile.mkstemp(prefix="podbucket-agent-", suffix=".log", dir=SRV.tmp)
-        os.close(fd)
         cmd = [harness.podbucket_bin(), "agent", "--cluster-name", CLUSTER, "--endpoint", self.endpoint,
                "--region", "us-east-1", "--port", str(self.port_arg), "--probe-port", "0",
                "--metrics-address", "127.0.0.1", "--metrics-port", "0"]
@@ -134,43 +132,18 @@ class AgentProcess:
         env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": str(SRV.home), "AWS_EC2_METADATA_DISABLED": "true",
                "AWS_ACCESS_KEY_ID": self.keys[0], "AWS_SECRET_ACCESS_KEY": self.keys[1],
                "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/podbucket-e2e/credentials"}
-        with open(self.log, "wb") as out:
-            self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            text = self.output()
-            found = {m.group(1): int(m.group(3)) for m in self.LINE.finditer(text)}
-            if "metrics" in found:
-                self.ports = [int(m.group(3)) for m in self.LINE.finditer(text) if m.group(1) == "credentials"]
-                self.port = self.ports[0]
-                self.probe_port = found["probes"]
-                self.metrics_port = found["metrics"]
-                return self
-            if self.proc.poll() is not None:
-                raise AssertionError(f"agent exited with {self.proc.returncode}:\n{text}")
-            time.sleep(0.05)
-        self.proc.kill()
-        raise AssertionError(f"agent did not start within {timeout}s:\n{self.output()}")
+        self.launch(cmd, env, SRV.tmp)
+        return self.wait_ready(self._read_ports, timeout)
 
-    def output(self):
-        try:
-            return Path(self.log).read_text(errors="replace")
-        except OSError:
-            return ""
-
-    def stop(self):
-        if self.proc is None:
-            return
-        proc, self.proc = self.proc, None
-        proc.send_signal(signal.SIGTERM)
-        try:
-            rc = proc.wait(40)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            raise AssertionError(f"agent ignored SIGTERM:\n{self.output()}")
-        if rc != 0:
-            raise AssertionError(f"agent exited {rc} after SIGTERM:\n{self.output()}")
+    def _read_ports(self, text):
+        found = {m.group(1): int(m.group(3)) for m in self.LINE.finditer(text)}
+        if "metrics" not in found:
+            return False
+        self.ports = [int(m.group(3)) for m in self.LINE.finditer(text) if m.group(1) == "credentials"]
+        self.port = self.ports[0]
+        self.probe_port = found["probes"]
+        self.metrics_port = found["metrics"]
+        return True
 
     def get(self, path="/v1/credentials", token=None, host=None, port=None):
         """One request to the agent. Returns (status, headers, body text)."""

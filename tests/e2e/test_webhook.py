@@ -11,7 +11,6 @@ import http.client
 import json
 import os
 import re
-import signal
 import ssl
 import subprocess
 import sys
@@ -61,7 +60,8 @@ def fixture(name):
     return json.loads((FIXTURES / name).read_text())
 
 
-class WebhookProcess:
+class WebhookProcess(harness.ChildProcess):
+    name = "webhook"
     LISTEN = re.compile(r"listening on https://127\.0\.0\.1:(\d+)")
 
     def __init__(self, *args, keys=None):
@@ -70,37 +70,18 @@ class WebhookProcess:
         self.proc = None
 
     def start(self, timeout=20):
-        fd, self.log = tempfile.mkstemp(prefix="podbucket-webhook-", suffix=".log", dir=SRV.tmp)
-        os.close(fd)
         cmd = [harness.podbucket_bin(), "webhook", "--listen", "127.0.0.1:0", "--tls-cert", str(P["cert"]),
                "--tls-key", str(P["key"]), *self.args]
         env = {"PATH": "/usr/bin:/bin", "HOME": str(SRV.home), "AWS_EC2_METADATA_DISABLED": "true",
                "AWS_ACCESS_KEY_ID": self.keys[0], "AWS_SECRET_ACCESS_KEY": self.keys[1], "AWS_REGION": "us-east-1"}
-        with open(self.log, "wb") as out:
-            self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            m = self.LISTEN.search(self.output())
-            if m:
-                self.port = int(m.group(1))
-                return self
-            if self.proc.poll() is not None:
-                raise AssertionError(f"webhook exited with {self.proc.returncode}:\n{self.output()}")
-            time.sleep(0.05)
-        self.proc.kill()
-        raise AssertionError(f"webhook did not start:\n{self.output()}")
+        self.launch(cmd, env, SRV.tmp)
+        return self.wait_ready(self._read_port, timeout)
 
-    def output(self):
-        return Path(self.log).read_text(errors="replace")
-
-    def stop(self):
-        if self.proc is None:
-            return
-        proc, self.proc = self.proc, None
-        proc.send_signal(signal.SIGTERM)
-        rc = proc.wait(40)
-        if rc != 0:
-            raise AssertionError(f"webhook exited {rc}:\n{self.output()}")
+    def _read_port(self, text):
+        m = self.LISTEN.search(text)
+        if m:
+            self.port = int(m.group(1))
+        return m is not None
 
     def post(self, body, path="/mutate", content_type="application/json", method="POST"):
         """As the API server calls it: HTTPS, verified against the certificate the manifest's caBundle carries."""
