@@ -70,6 +70,9 @@ core::Result<std::vector<Permission>> required_permissions(const Operation& op, 
     case OpKind::kPutBucketPolicy: on_bucket("s3:PutBucketPolicy"); break;
     case OpKind::kDeleteBucketPolicy: on_bucket("s3:DeleteBucketPolicy"); break;
     case OpKind::kGetBucketPolicyStatus: on_bucket("s3:GetBucketPolicyStatus"); break;
+    case OpKind::kGetBucketEncryption: on_bucket("s3:GetEncryptionConfiguration"); break;
+    case OpKind::kPutBucketEncryption:
+    case OpKind::kDeleteBucketEncryption: on_bucket("s3:PutEncryptionConfiguration"); break;
     case OpKind::kGetPublicAccessBlock: on_bucket("s3:GetBucketPublicAccessBlock"); break;
     case OpKind::kPutPublicAccessBlock:
     case OpKind::kDeletePublicAccessBlock: on_bucket("s3:PutBucketPublicAccessBlock"); break;

@@ -53,6 +53,10 @@ TEST(RequiredPermissions, FollowsTheS3UserGuideTable) {
   rows.push_back({"GetBucketLocation", make_request("GET", "/b", "location"), {"s3:GetBucketLocation " + b}});
   rows.push_back({"DeletePublicAccessBlock uses Put", make_request("DELETE", "/b", "publicAccessBlock"),
                   {"s3:PutBucketPublicAccessBlock " + b}});
+  rows.push_back({"GetBucketEncryption", make_request("GET", "/b", "encryption"),
+                  {"s3:GetEncryptionConfiguration " + b}});
+  rows.push_back({"DeleteBucketEncryption uses Put", make_request("DELETE", "/b", "encryption"),
+                  {"s3:PutEncryptionConfiguration " + b}});
   rows.push_back({"DeleteBucketPolicy", make_request("DELETE", "/b", "policy"), {"s3:DeleteBucketPolicy " + b}});
   rows.push_back({"GetObject", make_request("GET", "/b/k/1"), {"s3:GetObject " + o}});
   rows.push_back({"HeadObject", make_request("HEAD", "/b/k/1"), {"s3:GetObject " + o}});
