@@ -1,8 +1,5 @@
 #include "cli/agent_command.h"
 
-#include <pthread.h>
-#include <signal.h>
-
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
@@ -15,6 +12,7 @@
 #include "agent/agent.h"
 #include "agent/network_init.h"
 #include "agent/own_credentials.h"
+#include "cli/server_runtime.h"
 #include "core/clock.h"
 #include "crypto/hash.h"
 
@@ -70,11 +68,6 @@ std::optional<std::chrono::milliseconds> parse_go_duration(std::string_view text
 
 namespace {
 
-std::string url_host(const std::string& host) {
-  if (host.find(':') != std::string::npos && host.front() != '[') return "[" + host + "]";
-  return host;
-}
-
 std::string env_or(const char* a, const char* b, const char* fallback) {
   for (const char* name : {a, b}) {
     const char* v = std::getenv(name);
@@ -98,12 +91,7 @@ int run_agent_init(const agent::NetworkInitOptions& options) {
 
 int run_agent(const AgentCommandOptions& o) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("podbucket-agent"));
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
+  auto stop_signals = block_stop_signals();
 
   try {
     auto retention = parse_go_duration(o.max_retention);
@@ -148,8 +136,7 @@ int run_agent(const AgentCommandOptions& o) {
     std::cout << "metrics on http://" << url_host(options.metrics_host) << ":" << agent.metrics_port() << "/metrics"
               << std::endl;
 
-    int sig = 0;
-    sigwait(&stop_signals, &sig);
+    int sig = wait_for_stop_signal(stop_signals);
     spdlog::info("received signal {}, stopping", sig);
     agent.stop();
     return 0;

@@ -28,6 +28,11 @@ std::optional<std::pair<std::string, uint16_t>> parse_listen(std::string_view li
   return std::make_pair(std::string(host), uint16_t(port));
 }
 
+std::string url_host(const std::string& host) {
+  if (host.find(':') != std::string::npos && host.front() != '[') return "[" + host + "]";
+  return host;
+}
+
 bool is_valid_account_id(std::string_view account_id) {
   return account_id.size() == 12 &&
          std::all_of(account_id.begin(), account_id.end(), [](char c) { return c >= '0' && c <= '9'; });

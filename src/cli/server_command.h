@@ -29,6 +29,9 @@ struct ServerCommandOptions {
 /// Splits "HOST:PORT" (IPv6 as "[::1]:PORT"). Returns nullopt for a missing or out-of-range port or empty host.
 std::optional<std::pair<std::string, uint16_t>> parse_listen(std::string_view listen);
 
+/// `host` as it goes into a URL: an IPv6 literal in brackets, anything else unchanged.
+std::string url_host(const std::string& host);
+
 /// True for exactly 12 ASCII digits.
 bool is_valid_account_id(std::string_view account_id);
 

@@ -99,7 +99,7 @@ ServerRuntime::ServerRuntime(const ServerCommandOptions& o) : options_(o), parts
   server_options.port = listen->second;
   if (!o.tls_cert.empty()) server_options.tls = http::TlsOptions{o.tls_cert, o.tls_key};
   p.tls = server_options.tls.has_value();
-  p.host = listen->first.find(':') != std::string::npos ? "[" + listen->first + "]" : listen->first;
+  p.host = url_host(listen->first);
   p.server = std::make_unique<http::Server>(server_options, p.dispatcher->handler(), p.dispatcher->error_responder());
 
   s3::lifecycle::WorkerOptions lifecycle_options;

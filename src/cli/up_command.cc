@@ -156,8 +156,7 @@ int run_up(const UpOptions& o) {
                                 random);
     agent::AgentOptions agent_options;
     agent_options.cluster_name = std::string(gitlab::kClusterName);
-    agent_options.bind_hosts = {agent_listen->first.find(':') != std::string::npos ? "[" + agent_listen->first + "]"
-                                                                                  : agent_listen->first};
+    agent_options.bind_hosts = {url_host(agent_listen->first)};
     agent_options.port = agent_listen->second;
     agent_options.serve_probes = false;
     agent_options.serve_metrics = false;

@@ -1,8 +1,5 @@
 #include "cli/webhook_command.h"
 
-#include <pthread.h>
-#include <signal.h>
-
 #include <CLI/CLI.hpp>
 #include <condition_variable>
 #include <cstdlib>
@@ -18,6 +15,7 @@
 
 #include "agent/own_credentials.h"
 #include "cli/server_command.h"
+#include "cli/server_runtime.h"
 #include "core/clock.h"
 #include "crypto/hash.h"
 #include "webhook/associations.h"
@@ -107,12 +105,7 @@ class WatchedFile {
 
 int run_webhook(const WebhookCommandOptions& o) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("podbucket-webhook"));
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
+  auto stop_signals = block_stop_signals();
 
   try {
     auto listen = parse_listen(o.listen);
@@ -164,11 +157,9 @@ int run_webhook(const WebhookCommandOptions& o) {
     wo.injection.sts_regional_endpoints = o.sts_regional_endpoint;
     webhook::Webhook hook(wo, *source, random);
     hook.start();
-    std::string host = listen->first.find(':') != std::string::npos ? "[" + listen->first + "]" : listen->first;
-    std::cout << "listening on https://" << host << ":" << hook.port() << std::endl;
+    std::cout << "listening on https://" << url_host(listen->first) << ":" << hook.port() << std::endl;
 
-    int sig = 0;
-    sigwait(&stop_signals, &sig);
+    int sig = wait_for_stop_signal(stop_signals);
     spdlog::info("received signal {}, stopping", sig);
     hook.stop();
     if (eks) eks->stop();
