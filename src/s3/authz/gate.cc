@@ -11,7 +11,7 @@ constexpr core::ErrorCode kMalformedPolicy{"MalformedPolicy", 400};
 
 }  // namespace
 
-std::shared_ptr<const policy::NamedPolicy> BucketPolicyCache::get(store::Metadata& meta, std::string_view bucket) {
+std::shared_ptr<const BucketPolicyCache::Cached> BucketPolicyCache::get(store::Metadata& meta, std::string_view bucket) {
   uint64_t generation = 0;
   {
     std::lock_guard lock(mu_);
@@ -22,8 +22,9 @@ std::shared_ptr<const policy::NamedPolicy> BucketPolicyCache::get(store::Metadat
   Entry entry;
   if (text) {
     if (auto parsed = policy::parse_resource_policy(*text, kMalformedPolicy)) {
-      entry.parsed = std::make_shared<policy::NamedPolicy>(
-          policy::NamedPolicy{"bucket policy of " + std::string(bucket), std::move(*parsed)});
+      entry.parsed = std::make_shared<Cached>(Cached{
+          policy::NamedPolicy{"bucket policy of " + std::string(bucket), std::move(*parsed)},
+          bucket::is_public_policy(*text)});
     } else {
       spdlog::warn("bucket {}: stored policy no longer parses: {}", bucket, parsed.error().message());
     }
@@ -53,20 +54,19 @@ Gate::Gate(iam::Authorizer& authorizer, store::Metadata& meta, BucketPolicyCache
 core::Result<void> Gate::check(const Permission& p) { return check(p.action, p.resource, p.bucket); }
 
 core::Result<void> Gate::check(std::string_view action, std::string_view resource, std::string_view bucket) {
-  std::shared_ptr<const policy::NamedPolicy> bucket_policy;
+  std::shared_ptr<const BucketPolicyCache::Cached> bucket_policy;
   if (!bucket.empty()) bucket_policy = policies_.get(meta_, bucket);
   if (!bucket_policy && caller_.root) return {};  // the account's root user, and no policy that could deny it
 
-  iam::AuthzRequest request{caller_, action, resource, context_, bucket_policy.get(),
+  iam::AuthzRequest request{caller_, action, resource, context_, bucket_policy ? &bucket_policy->policy : nullptr,
                             policy::ResourceMode::kEither, account_id_};
   auto decision = authorizer_.authorize(request);
 
   // RestrictPublicBuckets: a public bucket policy grants nothing to anonymous or other-account callers.
   if (decision.allowed() && decision.decided_by == policy::PolicyType::kResource && bucket_policy &&
       (caller_.anonymous || caller_.account_id != account_id_)) {
-    auto pab = bucket::load_public_access_block_of(meta_, bucket);
-    auto text = meta_.get_bucket_config(bucket, bucket::kPolicyConfig);
-    if (pab && pab->restrict_public_buckets && text && bucket::is_public_policy(*text)) {
+    auto pab = bucket_policy->is_public ? bucket::load_public_access_block_of(meta_, bucket) : std::nullopt;
+    if (pab && pab->restrict_public_buckets) {
       spdlog::info("request {}: {} {} on {} denied: RestrictPublicBuckets blocks the public bucket policy",
                    request_id_, caller_.arn.empty() ? "anonymous" : caller_.arn, action, resource);
       return core::AwsError(core::kAccessDenied, "Access Denied");

@@ -22,14 +22,19 @@ namespace podbucket::s3::authz {
 /// invalidate() after it ran (PutBucketPolicy, DeleteBucketPolicy, CreateBucket, DeleteBucket). Thread-safe.
 class BucketPolicyCache {
  public:
-  /// The parsed policy of `bucket`, or nullptr when it has none (or the stored text no longer parses).
-  std::shared_ptr<const policy::NamedPolicy> get(store::Metadata& meta, std::string_view bucket);
+  /// A bucket's parsed policy, and whether it is public (bucket::is_public_policy), decided once per text.
+  struct Cached {
+    policy::NamedPolicy policy;
+    bool is_public = false;
+  };
+  /// The cached policy of `bucket`, or nullptr when it has none (or the stored text no longer parses).
+  std::shared_ptr<const Cached> get(store::Metadata& meta, std::string_view bucket);
   /// Forgets what is known about `bucket`.
   void invalidate(std::string_view bucket);
 
  private:
   struct Entry {
-    std::shared_ptr<const policy::NamedPolicy> parsed;  // null: no policy
+    std::shared_ptr<const Cached> parsed;  // null: no policy
   };
   std::mutex mu_;
   std::map<std::string, Entry, std::less<>> entries_;  // GUARDED_BY(mu_)
