@@ -116,7 +116,7 @@ const char* type_name(Type type) {
   return "untyped";
 }
 
-// One labelled series of a family: exactly one of the pointers / the callback is set.
+// One labelled series of a family: exactly one of the pointers / the callback (a gauge's or a counter's) is set.
 struct Series {
   std::unique_ptr<Counter> counter;
   std::unique_ptr<Gauge> gauge;
@@ -208,6 +208,7 @@ Counter& Registry::counter(std::string_view name, std::string_view help, const L
   std::lock_guard lock(state_->mu);
   check_labels(name, labels, false);
   Series& s = state_->family(name, Type::kCounter, help).series[labels];
+  if (s.read) throw std::logic_error("metric " + std::string(name) + ": series is a callback counter");
   if (!s.counter) s.counter = std::make_unique<Counter>();
   return *s.counter;
 }
@@ -243,6 +244,15 @@ void Registry::gauge_callback(std::string_view name, std::string_view help, cons
   check_labels(name, labels, false);
   Series& s = state_->family(name, Type::kGauge, help).series[labels];
   if (s.gauge) throw std::logic_error("metric " + std::string(name) + ": series is a plain gauge");
+  s.read = std::move(read);
+}
+
+void Registry::counter_callback(std::string_view name, std::string_view help, const Labels& labels,
+                                std::function<double()> read) {
+  std::lock_guard lock(state_->mu);
+  check_labels(name, labels, false);
+  Series& s = state_->family(name, Type::kCounter, help).series[labels];
+  if (s.counter) throw std::logic_error("metric " + std::string(name) + ": series is a plain counter");
   s.read = std::move(read);
 }
 

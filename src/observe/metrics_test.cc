@@ -161,6 +161,32 @@ TEST(Metrics, CallbackGaugesAreReadAtRenderAndCanBeReplacedOrRemoved) {
                std::logic_error);
 }
 
+TEST(Metrics, CallbackCountersRenderAsCounters) {
+  Registry r;
+  double hits = 4;
+  r.counter_callback("cache_hits_total", "Hits", {}, [&] { return hits; });
+  EXPECT_EQ(r.render(),
+            "# HELP cache_hits_total Hits\n"
+            "# TYPE cache_hits_total counter\n"
+            "cache_hits_total 4\n");
+  EXPECT_THROW(r.counter("cache_hits_total", "Hits"), std::logic_error);  // a callback series is not a counter
+  r.remove_callback("cache_hits_total", {});
+  EXPECT_EQ(r.render(), "");
+}
+
+TEST(Metrics, ScopedTimerObservesOnceAlsoWhenLeftByAnException) {
+  Registry r;
+  Histogram& h = r.histogram("op_seconds", "Op");
+  { ScopedTimer timer(h); }
+  try {
+    ScopedTimer timer(h);
+    throw std::runtime_error("failed");
+  } catch (const std::runtime_error&) {
+  }
+  EXPECT_EQ(h.count(), 2u);
+  EXPECT_GE(h.sum(), 0);
+}
+
 TEST(Metrics, ConcurrentUpdatesAreNotLost) {
   Registry r;
   Counter& c = r.counter("n_total", "N");
