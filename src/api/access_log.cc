@@ -8,19 +8,19 @@
 
 namespace podbucket::api {
 
-std::string format_access_record(const AccessRecord& r) {
+std::string format_access_record(const observe::RequestSummary& r) {
   nlohmann::ordered_json j;
   j["time"] = r.time;
   j["request_id"] = r.request_id;
   j["service"] = r.service;
   j["operation"] = r.operation;
-  j["principal"] = r.principal;
+  j["principal"] = r.identity.arn;
   j["remote_ip"] = r.remote_ip;
   j["status"] = r.status;
   j["error_code"] = r.error_code;
   j["bytes_in"] = r.bytes_in;
   j["bytes_out"] = r.bytes_out;
-  j["latency_ms"] = std::round(r.latency_ms * 1000) / 1000;
+  j["latency_ms"] = std::round(r.latency_s * 1e6) / 1000;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -36,6 +36,6 @@ std::shared_ptr<spdlog::logger> access_logger() {
 }
 }  // namespace
 
-void log_access(const AccessRecord& record) { access_logger()->info(format_access_record(record)); }
+void log_access(const observe::RequestSummary& request) { access_logger()->info(format_access_record(request)); }
 
 }  // namespace podbucket::api

@@ -80,6 +80,27 @@ std::string form_action(std::string_view form) {
   return {};
 }
 
+/// The caller as the observers see it: no secret key, no session token, no session policy.
+observe::Identity identity_of(const core::Principal& p) {
+  observe::Identity id;
+  switch (p.type) {
+    case core::PrincipalType::kAnonymous: id.type = "AWSAccount"; break;
+    case core::PrincipalType::kRoot: id.type = "Root"; break;
+    case core::PrincipalType::kUser: id.type = "IAMUser"; break;
+    case core::PrincipalType::kAssumedRole: id.type = "AssumedRole"; break;
+  }
+  id.arn = p.arn;
+  id.account_id = p.account_id;
+  id.principal_id = p.user_id;
+  id.access_key_id = p.access_key_id;
+  id.user_name = p.user_name;
+  id.role_arn = p.role_arn;
+  id.session_name = p.session_name;
+  id.session_issued_s = p.token_issue_time_s;
+  id.tags = p.tags;
+  return id;
+}
+
 std::string upper_hex(std::string_view bytes) {
   std::string h = core::hex_encode(bytes);
   std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return char(std::toupper(c)); });
@@ -143,13 +164,11 @@ sigv4::KeyLookup root_key_lookup(std::string access_key_id, std::string secret_a
   };
 }
 
-/// Per-request bookkeeping for the error rendering and the access log.
+/// Per-request bookkeeping for the error rendering and the observers.
 struct Dispatcher::Exchange {
-  std::string request_id;
   std::string host_id;
   Service service = Service::kS3;
-  std::string operation;
-  std::string principal_arn;
+  observe::RequestSummary summary;  // request_id, operation, identity, ... filled as the request goes
   std::unique_ptr<http::BodySource> peeked_body;  // keeps a PrefixBodySource alive
 };
 
@@ -164,6 +183,8 @@ Dispatcher::Dispatcher(store::Metadata& meta, store::Blobs& blobs, const core::C
 
 void Dispatcher::add_key_lookup(sigv4::KeyLookup lookup) { lookups_.push_back(std::move(lookup)); }
 
+void Dispatcher::add_observer(RequestObserver observer) { observers_.push_back(std::move(observer)); }
+
 std::optional<sigv4::KeyInfo> Dispatcher::lookup_key(std::string_view access_key_id) const {
   for (const auto& lookup : lookups_)
     if (auto key = lookup(access_key_id)) return key;
@@ -173,7 +194,7 @@ std::optional<sigv4::KeyInfo> Dispatcher::lookup_key(std::string_view access_key
 core::Result<http::Response> Dispatcher::serve(http::Request& req, Exchange& x) {
   if (control_.oidc && req.path.rfind("/_oidc/", 0) == 0) {
     x.service = Service::kEks;
-    x.operation = "OidcDiscovery";
+    x.summary.operation = "OidcDiscovery";
     return control_.oidc(req);
   }
   auto scope = sigv4::peek_scope(req);
@@ -194,7 +215,7 @@ core::Result<http::Response> Dispatcher::serve(http::Request& req, Exchange& x) 
   }
   x.service = pick_service(req, scope && *scope ? (*scope)->service : std::string_view(), action);
   if (!scope) return scope.error();
-  if (!action.empty()) x.operation = action;
+  if (!action.empty()) x.summary.operation = action;
 
   if (x.service == Service::kS3) return serve_s3(req, x);
   return serve_control(req, x);
@@ -222,7 +243,7 @@ core::Result<http::Response> Dispatcher::serve_control(http::Request& req, Excha
   }
   if (x.service == Service::kKms) {
     if (auto target = req.headers.get("X-Amz-Target"); target && target->rfind("TrentService.", 0) == 0)
-      x.operation = std::string(target->substr(13));
+      x.summary.operation = std::string(target->substr(13));
   }
   if (handler == nullptr || !*handler) {
     if (x.service == Service::kKms)
@@ -233,7 +254,8 @@ core::Result<http::Response> Dispatcher::serve_control(http::Request& req, Excha
   auto verified = sigv4::verify(
       req, [this](std::string_view id) { return lookup_key(id); }, clock_);
   if (!verified) return verified.error();
-  x.principal_arn = verified->principal.arn;
+  x.summary.identity = identity_of(verified->principal);
+  x.summary.region = verified->scope.region;
   req.body = verified->body.get();
   // STS answers AssumeRoleWithWebIdentity unsigned; every other service requires a signature.
   if (verified->principal.anonymous && x.service != Service::kSts) {
@@ -244,7 +266,7 @@ core::Result<http::Response> Dispatcher::serve_control(http::Request& req, Excha
     return core::AwsError(core::ErrorCode{"MissingAuthenticationToken", 403}, "Request is missing Authentication Token");
   }
   auto facts = facts_of(req, verified->scope.region);
-  iam::Call call{verified->principal, facts, x.request_id};
+  iam::Call call{verified->principal, facts, x.summary.request_id};
   return (*handler)(call, req);
 }
 
@@ -252,15 +274,20 @@ core::Result<http::Response> Dispatcher::serve_s3(http::Request& req, Exchange& 
   // Routing is pure: do it first so that even an auth failure is logged with its operation name, but report
   // auth errors before routing errors, as S3 does.
   auto op = s3::route(req, config_);
-  if (op) x.operation = std::string(s3::op_name(op->kind));
+  if (op) {
+    x.summary.operation = std::string(s3::op_name(op->kind));
+    if (!op->bucket.empty()) observe::record_parameter("bucketName", op->bucket);
+    if (!op->key.empty()) observe::record_parameter("key", op->key);
+  }
 
   auto verified = sigv4::verify(
       req, [this](std::string_view id) { return lookup_key(id); }, clock_, config_.region);
   if (!verified) return verified.error();
-  x.principal_arn = verified->principal.arn;
+  x.summary.identity = identity_of(verified->principal);
+  x.summary.region = verified->scope.region;
   req.body = verified->body.get();
   if (!op) return op.error();
-  s3::Context ctx{meta_, blobs_, clock_, random_, config_, verified->principal, x.request_id, control_.key_service,
+  s3::Context ctx{meta_, blobs_, clock_, random_, config_, verified->principal, x.summary.request_id, control_.key_service,
                   {}};
   if (control_.authorizer == nullptr) {
     // No IAM: only the root user is served.
@@ -286,7 +313,7 @@ core::Result<http::Response> Dispatcher::serve_s3_authorized(http::Request& req,
   signing.anonymous = ctx.caller.anonymous;
   s3::authz::add_s3_condition_keys(context, op, req, signing, config_.account_id);
   s3::authz::Gate gate(*control_.authorizer, meta_, bucket_policies_, ctx.caller, std::move(context),
-                       config_.account_id, x.request_id);
+                       config_.account_id, x.summary.request_id);
   auto permissions = s3::authz::required_permissions(op, req);
   if (!permissions) return permissions.error();
   for (const auto& permission : *permissions) {
@@ -317,9 +344,15 @@ core::Result<http::Response> Dispatcher::serve_s3_authorized(http::Request& req,
 http::Response Dispatcher::handle(http::Request& req) {
   auto started = std::chrono::steady_clock::now();
   Exchange x;
-  x.request_id = upper_hex(random_.bytes(8));
+  observe::RequestSummary& summary = x.summary;
+  observe::TraceScope trace(summary);
+  summary.time = core::format_iso8601_ms(clock_.now());
+  summary.request_id = upper_hex(random_.bytes(8));
   x.host_id = core::base64_encode(random_.bytes(48));
-  x.operation = req.method + " " + req.path;
+  summary.operation = req.method + " " + req.path;
+  summary.method = req.method;
+  summary.remote_ip = req.remote_ip;
+  if (auto ua = req.headers.get("User-Agent")) summary.user_agent = std::string(*ua);
 
   http::BodySource* original_body = req.body;
   CountingBodySource counting(req.body);
@@ -337,51 +370,61 @@ http::Response Dispatcher::handle(http::Request& req) {
   } catch (const core::AwsException& e) {
     error = e.error();
   } catch (const store::Unavailable& e) {
-    spdlog::error("request {}: storage unavailable: {}", x.request_id, e.what());
+    spdlog::error("request {}: storage unavailable: {}", summary.request_id, e.what());
     error = core::AwsError(core::kServiceUnavailable, "Please reduce your request rate.");
   } catch (const std::exception& e) {
-    spdlog::error("request {}: internal error: {}", x.request_id, e.what());
+    spdlog::error("request {}: internal error: {}", summary.request_id, e.what());
     error = core::AwsError(core::kInternalError, "We encountered an internal error. Please try again.");
   }
   req.body = original_body;
-  if (error) res = render_error(protocol_of(x.service), *error, x.request_id, x.host_id, is_head);
-  if (!res.headers.has("x-amz-request-id")) res.headers.set("x-amz-request-id", x.request_id);
+  if (error) res = render_error(protocol_of(x.service), *error, summary.request_id, x.host_id, is_head);
+  if (!res.headers.has("x-amz-request-id")) res.headers.set("x-amz-request-id", summary.request_id);
   if (!res.headers.has("x-amz-id-2")) res.headers.set("x-amz-id-2", x.host_id);
   if (x.service != Service::kS3 && !res.headers.has("x-amzn-RequestId"))
-    res.headers.set("x-amzn-RequestId", x.request_id);
+    res.headers.set("x-amzn-RequestId", summary.request_id);
 
-  AccessRecord rec;
-  rec.time = core::format_iso8601_ms(clock_.now());
-  rec.request_id = x.request_id;
-  rec.service = std::string(service_name(x.service));
-  rec.operation = x.operation;
-  rec.principal = x.principal_arn;
-  rec.remote_ip = req.remote_ip;
-  rec.status = res.status;
-  if (error) rec.error_code = std::string(error->code());
-  rec.bytes_in = counting.count();
-  rec.bytes_out = (is_head || res.head) ? 0 : (res.stream ? res.stream_length : res.body.size());
-  rec.latency_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  log_access(rec);
+  summary.service = std::string(service_name(x.service));
+  if (summary.region.empty()) summary.region = config_.region;
+  summary.status = res.status;
+  if (error) {
+    summary.error_code = std::string(error->code());
+    summary.error_message = error->message();
+  }
+  summary.bytes_in = counting.count();
+  summary.bytes_out = (is_head || res.head) ? 0 : (res.stream ? res.stream_length : res.body.size());
+  summary.latency_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  notify(summary);
   return res;
 }
 
 http::Response Dispatcher::handle_server_error(const core::AwsError& error, const http::Request& req) {
-  std::string request_id = upper_hex(random_.bytes(8));
+  observe::RequestSummary summary;
+  summary.time = core::format_iso8601_ms(clock_.now());
+  summary.request_id = upper_hex(random_.bytes(8));
   std::string host_id = core::base64_encode(random_.bytes(48));
   bool is_head = req.method == "HEAD";
-  auto res = render_error(Protocol::kRestXml, error, request_id, host_id, is_head);
-  AccessRecord rec;
-  rec.time = core::format_iso8601_ms(clock_.now());
-  rec.request_id = request_id;
-  rec.service = "s3";
-  rec.operation = req.method.empty() ? "-" : req.method + " " + req.path;
-  rec.remote_ip = req.remote_ip;
-  rec.status = res.status;
-  rec.error_code = std::string(error.code());
-  rec.bytes_out = res.body.size();
-  log_access(rec);
+  auto res = render_error(Protocol::kRestXml, error, summary.request_id, host_id, is_head);
+  summary.service = "s3";
+  summary.operation = req.method.empty() ? "-" : req.method + " " + req.path;
+  summary.method = req.method;
+  summary.region = config_.region;
+  summary.remote_ip = req.remote_ip;
+  summary.status = res.status;
+  summary.error_code = std::string(error.code());
+  summary.error_message = error.message();
+  summary.bytes_out = res.body.size();
+  notify(summary);
   return res;
+}
+
+void Dispatcher::notify(const observe::RequestSummary& summary) const {
+  for (const auto& observer : observers_) {
+    try {
+      observer(summary);
+    } catch (const std::exception& e) {
+      spdlog::error("request {}: observer failed: {}", summary.request_id, e.what());
+    }
+  }
 }
 
 http::Handler Dispatcher::handler() {

@@ -1,6 +1,7 @@
 #pragma once
 // One port for every AWS service: mint request ids, route by the credential scope (or the request's shape),
-// verify SigV4, call the service, render errors once, and write one access-log line per request.
+// verify SigV4, call the service, render errors once, and tell the observers (access log, metrics, audit) about
+// every request.
 #include <memory>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include "http/message.h"
 #include "iam/authorizer.h"
 #include "kms/key_service.h"
+#include "observe/request_trace.h"
 #include "s3/authz/gate.h"
 #include "s3/context.h"
 #include "s3/operation.h"
@@ -50,6 +52,11 @@ struct ControlPlane {
   std::function<core::Result<http::Response>(const http::Request&)> oidc;  // unsigned /_oidc/...
 };
 
+/// Called once per request after the response is built (before its body streams): the access log, metrics, the
+/// audit trail. Runs on the connection's thread; must be thread-safe and should not block for long. An exception
+/// is logged and swallowed.
+using RequestObserver = std::function<void(const observe::RequestSummary&)>;
+
 /// Builds the http::Handler for the whole server. Thread-safe once serving starts (add_key_lookup must happen
 /// before).
 class Dispatcher {
@@ -61,6 +68,8 @@ class Dispatcher {
   /// Adds a source of access keys (root, IAM users, STS sessions); the first that knows a key wins.
   /// Not thread-safe: call before serving.
   void add_key_lookup(sigv4::KeyLookup lookup);
+  /// Adds an observer of finished requests. Not thread-safe: call before serving.
+  void add_observer(RequestObserver observer);
 
   /// Answers one request: never throws; every error is rendered in the protocol of the routed service.
   http::Response handle(http::Request& req);
@@ -80,6 +89,7 @@ class Dispatcher {
   core::Result<http::Response> serve_control(http::Request& req, Exchange& x);
   iam::RequestFacts facts_of(const http::Request& req, std::string_view region) const;
   std::optional<sigv4::KeyInfo> lookup_key(std::string_view access_key_id) const;
+  void notify(const observe::RequestSummary& summary) const;
 
   store::Metadata& meta_;
   store::Blobs& blobs_;
@@ -89,6 +99,7 @@ class Dispatcher {
   ControlPlane control_;
   s3::authz::BucketPolicyCache bucket_policies_;
   std::vector<sigv4::KeyLookup> lookups_;
+  std::vector<RequestObserver> observers_;
 };
 
 }  // namespace podbucket::api
