@@ -13,6 +13,7 @@
 #include "agent/network_init.h"
 #include "agent/own_credentials.h"
 #include "cli/server_runtime.h"
+#include "observe/logging.h"
 #include "core/clock.h"
 #include "crypto/hash.h"
 
@@ -90,7 +91,7 @@ int run_agent_init(const agent::NetworkInitOptions& options) {
 }  // namespace
 
 int run_agent(const AgentCommandOptions& o) {
-  spdlog::set_default_logger(spdlog::stderr_color_mt("podbucket-agent"));
+  observe::configure_event_log("podbucket-agent", "info");
   auto stop_signals = block_stop_signals();
 
   try {

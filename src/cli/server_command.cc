@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/server_runtime.h"
+#include "observe/logging.h"
 
 namespace podbucket::cli {
 
@@ -78,9 +79,9 @@ void add_server_command(CLI::App& app, int* exit_code) {
 
 int run_server(const ServerCommandOptions& o) {
   // Everything on stdout is for the operator and for tests (credentials, "listening on"); logs go to stderr.
-  spdlog::set_default_logger(spdlog::stderr_color_mt("podbucket"));
   auto stop_signals = block_stop_signals();
   try {
+    observe::configure_event_log("podbucket", o.log_level);
     ServerRuntime runtime(o);
     runtime.start();
     std::cout << "listening on " << runtime.endpoint() << std::endl;

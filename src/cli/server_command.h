@@ -24,6 +24,11 @@ struct ServerCommandOptions {
   std::string kms_root_key_file;  // empty = DATA_DIR/kms-root-key
   double lifecycle_interval_s = 3600;  // seconds between lifecycle passes
   double lifecycle_day_s = 86400;      // length of a lifecycle "day" (tests shorten it; hidden flag)
+  std::string admin_listen = "127.0.0.1:9001";  // /metrics, /healthz, /readyz, /log-level; "off" disables it
+  std::string log_level = "info";                // trace, debug, info, warn, error, critical, off
+  std::string audit_file;                        // empty = DATA_DIR/audit/trail.jsonl; "off" disables the trail
+  uint64_t audit_max_bytes = 100ull << 20;       // rotate the trail file when it reaches this size (bytes)
+  int audit_max_files = 10;                      // rotated trail files kept besides the current one
 };
 
 /// Splits "HOST:PORT" (IPv6 as "[::1]:PORT"). Returns nullopt for a missing or out-of-range port or empty host.

@@ -7,11 +7,13 @@
 #include <spdlog/spdlog.h>
 #include <unordered_set>
 
+#include "api/access_log.h"
 #include "api/dispatcher.h"
 #include "cli/control_plane.h"
 #include "core/clock.h"
 #include "crypto/hash.h"
 #include "http/server.h"
+#include "observe/logging.h"
 #include "s3/lifecycle/worker.h"
 #include "store/blobs.h"
 #include "store/metadata.h"
@@ -36,15 +38,19 @@ sigset_t block_stop_signals() {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);  // a closed peer is an error code, not a reason to die
   return signals;
 }
 
 int wait_for_stop_signal(const sigset_t& signals) {
-  int sig = 0;
-  sigwait(&signals, &sig);
-  return sig;
+  for (;;) {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (sig != SIGHUP) return sig;
+    spdlog::warn("SIGHUP: log level is now {}", observe::toggle_debug_log_level());
+  }
 }
 
 /// Members in construction order; destroyed in reverse.
@@ -93,6 +99,7 @@ ServerRuntime::ServerRuntime(const ServerCommandOptions& o) : options_(o), parts
   p.dispatcher->add_key_lookup(
       api::root_key_lookup(p.creds.access_key_id, p.creds.secret_access_key, o.account_id));
   for (auto& lookup : p.control->key_lookups()) p.dispatcher->add_key_lookup(std::move(lookup));
+  p.dispatcher->add_observer(api::log_access);
 
   http::ServerOptions server_options;
   server_options.host = listen->first;

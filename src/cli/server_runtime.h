@@ -12,10 +12,11 @@
 
 namespace podbucket::cli {
 
-/// Blocks SIGTERM and SIGINT in the calling thread (call before any thread exists, so that every thread inherits
-/// the mask) and ignores SIGPIPE. Returns the set for wait_for_stop_signal.
+/// Blocks SIGTERM, SIGINT and SIGHUP in the calling thread (call before any thread exists, so that every thread
+/// inherits the mask) and ignores SIGPIPE. Returns the set for wait_for_stop_signal.
 sigset_t block_stop_signals();
-/// Waits for SIGTERM or SIGINT and returns it.
+/// Waits for SIGTERM or SIGINT and returns it. Each SIGHUP meanwhile toggles the event log level between debug and
+/// the configured level (observe::toggle_debug_log_level).
 int wait_for_stop_signal(const sigset_t& signals);
 
 class ServerRuntime {

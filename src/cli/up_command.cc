@@ -15,6 +15,7 @@
 #include "cli/private_file.h"
 #include "cli/provision.h"
 #include "cli/server_runtime.h"
+#include "observe/logging.h"
 #include "core/clock.h"
 #include "crypto/hash.h"
 #include "gitlab/layout.h"
@@ -126,9 +127,9 @@ void add_up_command(CLI::App& app, int* exit_code) {
 }
 
 int run_up(const UpOptions& o) {
-  spdlog::set_default_logger(spdlog::stderr_color_mt("podbucket"));
   auto stop_signals = block_stop_signals();
   try {
+    observe::configure_event_log("podbucket", o.server.log_level);
     ServerRuntime runtime(o.server);
     runtime.start();
     std::cout << "listening on " << runtime.endpoint() << std::endl;

@@ -16,6 +16,7 @@
 #include "agent/own_credentials.h"
 #include "cli/server_command.h"
 #include "cli/server_runtime.h"
+#include "observe/logging.h"
 #include "core/clock.h"
 #include "crypto/hash.h"
 #include "webhook/associations.h"
@@ -104,7 +105,7 @@ class WatchedFile {
 }  // namespace
 
 int run_webhook(const WebhookCommandOptions& o) {
-  spdlog::set_default_logger(spdlog::stderr_color_mt("podbucket-webhook"));
+  observe::configure_event_log("podbucket-webhook", "info");
   auto stop_signals = block_stop_signals();
 
   try {
