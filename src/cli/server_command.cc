@@ -63,6 +63,12 @@ void add_server_options(CLI::App* cmd, ServerCommandOptions* options) {
                   "incomplete uploads)")
       ->capture_default_str()
       ->check(CLI::Range(0.05, 31'536'000.0));
+  cmd->add_option("--admin-listen", options->admin_listen,
+                  "HOST:PORT of the admin listener (/metrics, /healthz, /readyz, /log-level), or off")
+      ->capture_default_str()
+      ->check([](const std::string& v) {
+        return v == "off" || parse_listen(v) ? std::string() : "expected HOST:PORT or off";
+      });
   // Hidden, for tests: how long a lifecycle "day" lasts, in seconds (day boundaries are multiples of it).
   cmd->add_option("--lifecycle-day-seconds", options->lifecycle_day_s)
       ->check(CLI::Range(0.001, 86'400.0))
@@ -85,6 +91,9 @@ int run_server(const ServerCommandOptions& o) {
     ServerRuntime runtime(o);
     runtime.start();
     std::cout << "listening on " << runtime.endpoint() << std::endl;
+    if (!runtime.admin_endpoint().empty()) {
+      std::cout << "admin listening on " << runtime.admin_endpoint() << std::endl;
+    }
     int sig = wait_for_stop_signal(stop_signals);
     spdlog::info("received signal {}, draining connections (at most 30 s)", sig);
     runtime.stop();

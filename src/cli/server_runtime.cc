@@ -9,10 +9,12 @@
 
 #include "api/access_log.h"
 #include "api/dispatcher.h"
+#include "cli/admin_listener.h"
 #include "cli/control_plane.h"
 #include "core/clock.h"
 #include "crypto/hash.h"
 #include "http/server.h"
+#include "observe/request_metrics.h"
 #include "observe/logging.h"
 #include "s3/lifecycle/worker.h"
 #include "store/blobs.h"
@@ -65,6 +67,7 @@ struct ServerRuntime::Parts {
   std::unique_ptr<api::Dispatcher> dispatcher;
   std::unique_ptr<http::Server> server;
   std::unique_ptr<s3::lifecycle::Worker> lifecycle;
+  std::unique_ptr<AdminListener> admin;  // /metrics, /healthz, /readyz, /log-level
   bool tls = false;
   std::string host;
 };
@@ -100,6 +103,7 @@ ServerRuntime::ServerRuntime(const ServerCommandOptions& o) : options_(o), parts
       api::root_key_lookup(p.creds.access_key_id, p.creds.secret_access_key, o.account_id));
   for (auto& lookup : p.control->key_lookups()) p.dispatcher->add_key_lookup(std::move(lookup));
   p.dispatcher->add_observer(api::log_access);
+  p.dispatcher->add_observer(observe::request_metrics_observer());
 
   http::ServerOptions server_options;
   server_options.host = listen->first;
@@ -114,6 +118,8 @@ ServerRuntime::ServerRuntime(const ServerCommandOptions& o) : options_(o), parts
   lifecycle_options.day_ms = static_cast<int64_t>(o.lifecycle_day_s * 1000);
   p.lifecycle = std::make_unique<s3::lifecycle::Worker>(*p.meta, *p.blobs, p.clock, p.random, p.config,
                                                         lifecycle_options);
+  p.admin = std::make_unique<AdminListener>(
+      o.admin_listen, server_readiness_checks(*p.meta, data, *p.control->handlers().key_service), *p.server);
 }
 
 ServerRuntime::~ServerRuntime() { stop(); }
@@ -122,6 +128,7 @@ void ServerRuntime::start() {
   Parts& p = *parts_;
   p.server->start();
   p.lifecycle->start();
+  p.admin->start();
   endpoint_ = std::string(p.tls ? "https" : "http") + "://" + p.host + ":" + std::to_string(p.server->port());
   p.control->set_public_endpoint(endpoint_);
 }
@@ -130,8 +137,11 @@ void ServerRuntime::stop() {
   if (!parts_) return;
   parts_->lifecycle->stop();
   parts_->server->stop();
+  parts_->admin->stop();
 }
 
 const RootCredentials& ServerRuntime::root_credentials() const { return parts_->creds; }
+
+const std::string& ServerRuntime::admin_endpoint() const { return parts_->admin->endpoint(); }
 
 }  // namespace podbucket::cli

@@ -36,6 +36,8 @@ class ServerRuntime {
 
   /// "http(s)://HOST:PORT" of the bound listener (after start()).
   const std::string& endpoint() const { return endpoint_; }
+  /// "http://HOST:PORT" of the admin listener (after start()), "" with --admin-listen off.
+  const std::string& admin_endpoint() const;
   const RootCredentials& root_credentials() const;
   const ServerCommandOptions& options() const { return options_; }
 

@@ -118,7 +118,9 @@ class ServerSmokeTest : public ::testing::Test {
 };
 
 TEST_F(ServerSmokeTest, StartsServesAndDrainsOnSigterm) {
-  auto child = spawn({PODBUCKET_BINARY, "server", "--listen", "127.0.0.1:0", "--data-dir", dir_.string()}, false);
+  auto child = spawn({PODBUCKET_BINARY, "server", "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0",
+                      "--data-dir", dir_.string()},
+                     false);
   auto port = child.wait_for(std::regex("listening on http://127\\.0\\.0\\.1:(\\d+)\n"), 20s);
   ASSERT_TRUE(port) << child.output;
   EXPECT_TRUE(std::regex_search(child.output, std::regex("root access key id: AKIA[A-Z0-9]{16}\n")));
@@ -139,7 +141,9 @@ TEST_F(ServerSmokeTest, StartsServesAndDrainsOnSigterm) {
   ::close(child.out);
 
   // A second start reuses the stored credentials and does not print the secret again.
-  auto again = spawn({PODBUCKET_BINARY, "server", "--listen", "127.0.0.1:0", "--data-dir", dir_.string()}, false);
+  auto again = spawn({PODBUCKET_BINARY, "server", "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0",
+                      "--data-dir", dir_.string()},
+                     false);
   ASSERT_TRUE(again.wait_for(std::regex("listening on http://127\\.0\\.0\\.1:(\\d+)\n"), 20s)) << again.output;
   EXPECT_EQ(again.output.find("root secret access key"), std::string::npos);
   ::kill(again.pid, SIGINT);

@@ -133,6 +133,9 @@ int run_up(const UpOptions& o) {
     ServerRuntime runtime(o.server);
     runtime.start();
     std::cout << "listening on " << runtime.endpoint() << std::endl;
+    if (!runtime.admin_endpoint().empty()) {
+      std::cout << "admin listening on " << runtime.admin_endpoint() << std::endl;
+    }
     const auto& root = runtime.root_credentials();
     sigv4::Credentials creds{root.access_key_id, root.secret_access_key, {}};
     AwsCaller aws(runtime.endpoint(), creds, o.server.region, o.server.tls_cert);

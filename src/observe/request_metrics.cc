@@ -106,4 +106,9 @@ void RequestMetrics::record(const RequestSummary& summary) {
   series.bytes_out->inc(double(summary.bytes_out));
 }
 
+std::function<void(const RequestSummary&)> request_metrics_observer(Registry& registry) {
+  auto recorder = std::make_shared<RequestMetrics>(registry);
+  return [recorder](const RequestSummary& summary) { recorder->record(summary); };
+}
+
 }  // namespace podbucket::observe

@@ -9,6 +9,7 @@
 // ([A-Za-z0-9]+, at most 64) are "unknown" too; past kMaxOperationsPerService distinct names a service's new
 // names become "other", so that a client inventing Action= or X-Amz-Target values cannot grow the registry.
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -40,5 +41,8 @@ class RequestMetrics {
   struct State;
   std::unique_ptr<State> state_;
 };
+
+/// A RequestMetrics over `registry` wrapped as a request observer (api::Dispatcher::add_observer).
+std::function<void(const RequestSummary&)> request_metrics_observer(Registry& registry = metrics());
 
 }  // namespace podbucket::observe

@@ -72,7 +72,8 @@ TEST(RequestMetrics, RenderedTextHasTheFamilies) {
   EXPECT_NE(text.find("podbucket_requests_total{service=\"kms\",operation=\"Decrypt\",status=\"200\"} 1\n"),
             std::string::npos);
   EXPECT_NE(text.find("# TYPE podbucket_request_duration_seconds histogram\n"), std::string::npos);
-  EXPECT_NE(text.find("podbucket_request_duration_seconds_bucket{service=\"kms\",operation=\"Decrypt\",le=\"+Inf\"} 1\n"),
+  EXPECT_NE(text.find("podbucket_request_duration_seconds_bucket{service=\"kms\",operation=\"Decrypt\","
+                      "le=\"+Inf\"} 1\n"),
             std::string::npos);
   EXPECT_NE(text.find("podbucket_request_duration_seconds_count{service=\"kms\",operation=\"Decrypt\"} 1\n"),
             std::string::npos);
@@ -108,6 +109,14 @@ TEST(RequestMetrics, InventedOperationNamesAreFoldedIntoOtherPastTheLimit) {
   // Another service has its own budget.
   m.record(summary("sts", "AssumeRole", 200));
   EXPECT_EQ(requests(r, "sts", "AssumeRole", "200"), 1);
+}
+
+TEST(RequestMetrics, ObserverRecordsIntoTheRegistry) {
+  Registry r;
+  auto observer = request_metrics_observer(r);
+  observer(summary("eks-auth", "AssumeRoleForPodIdentity", 200));
+  observer(summary("eks-auth", "AssumeRoleForPodIdentity", 200));
+  EXPECT_EQ(requests(r, "eks-auth", "AssumeRoleForPodIdentity", "200"), 2);
 }
 
 }  // namespace

@@ -42,6 +42,7 @@ PODS_TRUST = {"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Principal": {"Service": "pods.eks.amazonaws.com"},
     "Action": ["sts:AssumeRole", "sts:TagSession"]}]}
 LISTEN_RE = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
+ADMIN_LISTEN_RE = re.compile(r"admin listening on (http://127\.0\.0\.1:\d+)")
 FAKE = os.environ.get("PODBUCKET_E2E_FAKE", "")
 
 
@@ -155,6 +156,7 @@ class Server:
         self.extra_env = dict(env or {})
         self.proc = None
         self.port = None
+        self.admin_endpoint = None  # "http://127.0.0.1:PORT" of the admin listener (/metrics, /healthz, /readyz)
         self.log_path = None
         self.starts = 0
 
@@ -174,7 +176,11 @@ class Server:
         else:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             cmd = [podbucket_bin(), self.command, "--listen", "127.0.0.1:0", "--data-dir", str(self.data_dir)]
+            if "--admin-listen" not in self.extra_args:
+                cmd += ["--admin-listen", "127.0.0.1:0"]  # never the fixed default port
             cmd += self.extra_args
+        admin_off = "--admin-listen" in self.extra_args and \
+            self.extra_args[self.extra_args.index("--admin-listen") + 1:][:1] == ["off"]
         with open(self.log_path, "wb") as logf:
             self.proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                          env=env, cwd=str(self.tmp))
@@ -186,6 +192,8 @@ class Server:
                 self.port = int(m.group(1))
                 if FAKE:
                     self._wait_tcp()
+                elif not admin_off:
+                    self.admin_endpoint = self.wait_for(ADMIN_LISTEN_RE, max(1, deadline - time.time())).group(1)
                 return self
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited with {self.proc.returncode} before listening:\n{text[-4000:]}")

@@ -1,0 +1,78 @@
+#include "cli/admin_listener.h"
+
+#include <stdexcept>
+
+#include "cli/server_command.h"
+#include "observe/logging.h"
+#include "observe/metrics.h"
+
+namespace podbucket::cli {
+namespace {
+
+constexpr std::string_view kConnections = "podbucket_open_connections";
+constexpr std::string_view kConnectionsHelp = "HTTP connections currently open, by listener";
+
+}  // namespace
+
+std::vector<api::ReadinessCheck> server_readiness_checks(store::Metadata& meta, std::filesystem::path data_dir,
+                                                         kms::KeyService& keys) {
+  std::vector<api::ReadinessCheck> checks;
+  checks.push_back({"metadata", [&meta] {
+                      meta.find_bucket("");  // throws store::Unavailable when the database cannot answer
+                      return std::string();
+                    }});
+  checks.push_back({"disk", [dir = std::move(data_dir)] { return api::probe_writable(dir); }});
+  checks.push_back({"kms", [&keys] {
+                      kms::EncryptionContext context{{"podbucket:probe", "readyz"}};
+                      auto key = keys.generate_sse_s3_key(context);
+                      auto opened = keys.decrypt_sse_s3_key(key.ciphertext_blob, context);
+                      if (!opened || *opened != key.plaintext) {
+                        return std::string("the KMS root key does not open what it sealed");
+                      }
+                      return std::string();
+                    }});
+  return checks;
+}
+
+AdminListener::AdminListener(const std::string& listen, std::vector<api::ReadinessCheck> readiness,
+                             const http::Server& s3) {
+  auto address = parse_listen(listen);
+  if (!address && listen != "off") {
+    throw std::runtime_error("--admin-listen: expected HOST:PORT or off, got '" + listen + "'");
+  }
+  observe::metrics().gauge_callback(kConnections, kConnectionsHelp, {{"listener", "s3"}},
+                                    [&s3] { return double(s3.connection_count()); });
+  if (!address) return;  // off
+  api::AdminOptions options;
+  options.readiness = std::move(readiness);
+  options.get_log_level = [] { return observe::log_level(); };
+  options.set_log_level = [](std::string_view level) { return observe::set_log_level(level); };
+  http::ServerOptions server_options;
+  server_options.host = address->first;
+  server_options.port = address->second;
+  server_options.max_connections = 64;  // probes and a scraper, not clients
+  server_options.shutdown_grace = std::chrono::seconds(5);
+  host_ = url_host(address->first);
+  server_ = std::make_unique<http::Server>(server_options, api::admin_handler(std::move(options)), nullptr);
+  observe::metrics().gauge_callback(kConnections, kConnectionsHelp, {{"listener", "admin"}},
+                                    [server = server_.get()] { return double(server->connection_count()); });
+}
+
+AdminListener::~AdminListener() {
+  // The gauges read the listeners: unregister them before either goes away.
+  observe::metrics().remove_callback(kConnections, {{"listener", "s3"}});
+  observe::metrics().remove_callback(kConnections, {{"listener", "admin"}});
+  stop();
+}
+
+void AdminListener::start() {
+  if (!server_) return;
+  server_->start();
+  endpoint_ = "http://" + host_ + ":" + std::to_string(server_->port());
+}
+
+void AdminListener::stop() {
+  if (server_) server_->stop();
+}
+
+}  // namespace podbucket::cli
