@@ -1,0 +1,32 @@
+#include "observe/audit.h"
+
+#include <spdlog/spdlog.h>
+
+#include "observe/metrics.h"
+
+namespace podbucket::observe {
+
+std::string default_trail_path(const std::string& data_dir) {
+  std::string dir = data_dir.empty() ? "." : data_dir;
+  if (dir.back() != '/') dir += '/';
+  return dir + "audit/trail.jsonl";
+}
+
+AuditTrail::AuditTrail(AuditOptions options)
+    : context_{std::move(options.account_id)}, writer_(std::move(options.writer)) {}
+
+void AuditTrail::record(const RequestSummary& summary) noexcept {
+  try {
+    if (!should_audit(summary)) return;
+    // Invalid UTF-8 from a client (a user agent, an object key) is replaced rather than failing the event.
+    std::string line = to_cloudtrail_event(summary, context_, random_uuid())
+                           .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    writer_.append(line);
+  } catch (const std::exception& e) {
+    audit_write_errors().inc();
+    spdlog::error("audit: request {}: cannot record the event: {}", summary.request_id, e.what());
+  } catch (...) {
+  }
+}
+
+}  // namespace podbucket::observe

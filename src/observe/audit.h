@@ -1,0 +1,38 @@
+#pragma once
+// The audit trail: "every authorization decision and every mutating call" (should_audit) as one CloudTrail-shaped
+// JSON line (to_cloudtrail_event) in an append-only, size-rotated file (AuditWriter). The server registers
+// AuditTrail::record as a request observer of the dispatcher; `podbucket audit query` reads the files back
+// (audit_query.h).
+#include <string>
+
+#include "observe/audit_event.h"
+#include "observe/audit_writer.h"
+#include "observe/request_trace.h"
+
+namespace podbucket::observe {
+
+struct AuditOptions {
+  AuditWriterOptions writer;  // file, rotation and durability
+  std::string account_id;     // recipientAccountId
+};
+
+/// The default trail file under a server's data directory: DATA_DIR/audit/trail.jsonl.
+std::string default_trail_path(const std::string& data_dir);
+
+class AuditTrail {
+ public:
+  /// Opens the trail (see AuditWriter: never throws for I/O errors).
+  explicit AuditTrail(AuditOptions options);
+
+  /// Writes the event for `summary` if should_audit(summary). Thread-safe; never throws: a failure to render or
+  /// write is counted in podbucket_audit_write_errors_total and logged (rate-limited).
+  void record(const RequestSummary& summary) noexcept;
+
+  AuditWriter& writer() { return writer_; }
+
+ private:
+  AuditContext context_;
+  AuditWriter writer_;
+};
+
+}  // namespace podbucket::observe
