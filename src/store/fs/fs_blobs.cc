@@ -14,6 +14,7 @@
 
 #include "crypto/hash.h"
 #include "store/blobs.h"
+#include "store/timing.h"
 
 namespace podbucket::store {
 namespace {
@@ -56,10 +57,15 @@ bool valid_id(std::string_view id) {
 }
 
 void fsync_dir(const fs::path& dir) {
+  static observe::Histogram& sync_seconds = disk_sync_seconds("directory");
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) fail("open directory " + dir.string(), errno);
-  int rc = ::fsync(fd);
-  int error = errno;
+  int rc = 0, error = 0;
+  {
+    observe::ScopedTimer timer(sync_seconds);
+    rc = ::fsync(fd);
+    error = errno;
+  }
   ::close(fd);
   if (rc != 0) fail("fsync directory " + dir.string(), error);
 }
@@ -72,6 +78,8 @@ bool make_dir(const fs::path& dir) {
 }
 
 void write_all(int fd, const char* data, size_t n) {
+  static observe::Histogram& write_seconds = operation_seconds("blobs", "fs", "write");
+  observe::ScopedTimer timer(write_seconds);
   while (n > 0) {
     ssize_t written = ::write(fd, data, n);
     if (written < 0) {
@@ -116,8 +124,17 @@ class FsBlobWriter final : public BlobWriter {
 
   std::string commit() override {
     if (committed_) throw Unavailable("blob store: commit twice");
+    static observe::Histogram& commit_seconds = operation_seconds("blobs", "fs", "commit");
+    static observe::Histogram& sync_seconds = disk_sync_seconds("file");
+    observe::ScopedTimer commit_timer(commit_seconds);
     flush();
-    if (::fdatasync(fd_) != 0) fail("fdatasync", errno);
+    int synced = 0, sync_error = 0;
+    {
+      observe::ScopedTimer sync_timer(sync_seconds);
+      synced = ::fdatasync(fd_);
+      sync_error = errno;
+    }
+    if (synced != 0) fail("fdatasync", sync_error);
     int rc = ::close(fd_);
     fd_ = -1;
     if (rc != 0) fail("close", errno);
@@ -165,6 +182,8 @@ class FsBlobReader final : public BlobReader {
   uint64_t size() const override { return size_; }
 
   size_t read_at(uint64_t offset, char* buf, size_t n) const override {
+    static observe::Histogram& read_seconds = operation_seconds("blobs", "fs", "read");
+    observe::ScopedTimer timer(read_seconds);
     size_t total = 0;
     while (total < n) {
       ssize_t got = ::pread(fd_, buf + total, n - total, static_cast<off_t>(offset + total));

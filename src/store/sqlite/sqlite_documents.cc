@@ -5,6 +5,7 @@
 
 #include "store/documents.h"
 #include "store/sqlite/connection.h"
+#include "store/timing.h"
 
 namespace podbucket::store {
 namespace {
@@ -77,7 +78,7 @@ class SqliteDocuments final : public Documents {
 }  // namespace
 
 std::unique_ptr<Documents> make_sqlite_documents(const std::string& path) {
-  return std::make_unique<SqliteDocuments>(path);
+  return timed(std::make_unique<SqliteDocuments>(path), "sqlite");
 }
 
 }  // namespace podbucket::store

@@ -12,6 +12,7 @@
 #include "store/sqlite/reader_pool.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/schema.h"
+#include "store/timing.h"
 
 namespace podbucket::store {
 namespace {
@@ -505,7 +506,7 @@ class SqliteMetadata final : public Metadata {
 }  // namespace
 
 std::unique_ptr<Metadata> make_sqlite_metadata(const std::string& path) {
-  return std::make_unique<SqliteMetadata>(path);
+  return timed(std::make_unique<SqliteMetadata>(path), "sqlite");
 }
 
 }  // namespace podbucket::store
