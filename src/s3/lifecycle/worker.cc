@@ -5,6 +5,7 @@
 #include "core/time_format.h"
 #include "s3/errors.h"
 #include "s3/headers.h"
+#include "s3/lifecycle/metrics.h"
 #include "s3/lifecycle/plan.h"
 #include "s3/object/commit.h"
 
@@ -35,6 +36,7 @@ PassStats Worker::run_once() {
   } catch (const std::exception& e) {
     spdlog::error("lifecycle: cannot list buckets: {}", e.what());
     ++stats.errors;
+    count_pass(stats);
     return stats;
   }
   for (const auto& bucket : buckets) {
@@ -60,6 +62,7 @@ PassStats Worker::run_once() {
     spdlog::info("lifecycle pass: {} bucket(s), {} expired, {} version(s) removed, {} upload(s) aborted, {} error(s)",
                  stats.buckets, stats.expired_current, stats.removed_versions, stats.aborted_uploads, stats.errors);
   }
+  count_pass(stats);
   return stats;
 }
 
