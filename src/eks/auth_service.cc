@@ -9,6 +9,7 @@
 #include "eks/errors.h"
 #include "eks/ids.h"
 #include "eks/wire.h"
+#include "observe/credential_metrics.h"
 #include "sts/jwt.h"
 
 namespace podbucket::eks {
@@ -178,6 +179,8 @@ core::Result<http::Response> EksAuthService::handle(const iam::Call& call, http:
 
   auto grant = assume_role_for_pod_identity(call, *cluster, *token);
   if (!grant) return grant.error();
+  static observe::Counter& issued = observe::credentials_issued("eks-auth", "AssumeRoleForPodIdentity");
+  issued.inc();
   const sts::Session& s = grant->session;
   ordered_json out;
   out["subject"] = {{"namespace", grant->token.namespace_name}, {"serviceAccount", grant->token.service_account}};

@@ -1,6 +1,7 @@
 #include "sts/service.h"
 
 #include "core/encoding.h"
+#include "observe/credential_metrics.h"
 #include "sts/errors.h"
 #include "sts/params.h"
 #include "sts/responses.h"
@@ -82,17 +83,23 @@ core::Result<http::Response> StsService::handle(const iam::Call& call, http::Req
     if (caller.anonymous) return missing_token();
     auto r = assumer_.assume_role(caller, call.facts, assume_role_input(form), call.request_id);
     if (!r) return r.error();
+    static observe::Counter& issued = observe::credentials_issued("sts", "AssumeRole");
+    issued.inc();
     return xml_response(assume_role_xml(*r, call.request_id), call.request_id);
   }
   if (*action == "AssumeRoleWithWebIdentity") {
     auto r = assumer_.assume_role_with_web_identity(call.facts, web_identity_input(form), call.request_id);
     if (!r) return r.error();
+    static observe::Counter& issued = observe::credentials_issued("sts", "AssumeRoleWithWebIdentity");
+    issued.inc();
     return xml_response(web_identity_xml(*r, call.request_id), call.request_id);
   }
   if (*action == "GetSessionToken") {
     if (caller.anonymous) return missing_token();
     auto r = assumer_.get_session_token(caller, form.get("DurationSeconds"));
     if (!r) return r.error();
+    static observe::Counter& issued = observe::credentials_issued("sts", "GetSessionToken");
+    issued.inc();
     return xml_response(session_token_xml(*r, call.request_id), call.request_id);
   }
   for (std::string_view known : {"AssumeRoleWithSAML", "AssumeRoot", "DecodeAuthorizationMessage",
