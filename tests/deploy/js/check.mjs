@@ -8,7 +8,7 @@
 //         field the type lacks is an error, which catches misspelt fields that the OpenAPI schemas let through.
 //     -> {documents: [{file, index, apiVersion, kind, name, object, errors: [string]}]}
 //   node check.mjs yaml FILE...        -> {files: [{file, documents: [object]}]} (parsing only)
-//   node check.mjs dockerfile FILE     -> {instructions: [{keyword, args, line}], stages: [...], problems: [...]}
+//   node check.mjs dockerfile FILE     -> {instructions: [{keyword, args, flags, line}], stages, problems}
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -121,6 +121,7 @@ async function checkDockerfile(file) {
   const instructions = dockerfile.getInstructions().map((ins) => ({
     keyword: ins.getKeyword(),
     args: ins.getArguments().map((a) => a.getValue()),
+    flags: typeof ins.getFlags === "function" ? ins.getFlags().map((f) => `--${f.getName()}=${f.getValue()}`) : [],
     line: ins.getRange().start.line + 1,
   }));
   const stages = dockerfile.getFROMs().map((from) => ({
