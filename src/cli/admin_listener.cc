@@ -75,4 +75,22 @@ void AdminListener::stop() {
   if (server_) server_->stop();
 }
 
+AgentMetricsMirror::AgentMetricsMirror(agent::Agent& agent) {
+  auto& registry = observe::metrics();
+  registry.counter_callback("podbucket_agent_cache_hits_total", "Credential requests served from the agent's cache",
+                            {}, [&agent] { return double(agent.metrics().value("podbucket_agent_cache_hits_total")); });
+  registry.counter_callback(
+      "podbucket_agent_cache_misses_total", "Credential requests the agent sent to EKS Auth (not in its cache)", {},
+      [&agent] { return double(agent.metrics().value("podbucket_agent_cache_misses_total")); });
+  registry.gauge_callback("podbucket_agent_cache_entries", "Credentials currently in the agent's cache", {},
+                          [&agent] { return double(agent.cache().size()); });
+}
+
+AgentMetricsMirror::~AgentMetricsMirror() {
+  auto& registry = observe::metrics();
+  registry.remove_callback("podbucket_agent_cache_hits_total", {});
+  registry.remove_callback("podbucket_agent_cache_misses_total", {});
+  registry.remove_callback("podbucket_agent_cache_entries", {});
+}
+
 }  // namespace podbucket::cli

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/agent.h"
 #include "api/admin.h"
 #include "http/server.h"
 #include "kms/key_service.h"
@@ -44,6 +45,18 @@ class AdminListener {
   std::unique_ptr<http::Server> server_;  // nullptr when off
   std::string host_;
   std::string endpoint_;
+};
+
+/// Mirrors the in-process agent's cache counters (`podbucket up`) into observe::metrics(), so that one scrape of
+/// the admin listener shows them: podbucket_agent_cache_hits_total, podbucket_agent_cache_misses_total (counters)
+/// and podbucket_agent_cache_entries (gauge), named as on the standalone agent's own /metrics. Unregisters them on
+/// destruction: declare it after the agent.
+class AgentMetricsMirror {
+ public:
+  explicit AgentMetricsMirror(agent::Agent& agent);
+  ~AgentMetricsMirror();
+  AgentMetricsMirror(const AgentMetricsMirror&) = delete;
+  AgentMetricsMirror& operator=(const AgentMetricsMirror&) = delete;
 };
 
 }  // namespace podbucket::cli

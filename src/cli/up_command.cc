@@ -11,6 +11,7 @@
 
 #include "agent/agent.h"
 #include "agent/eks_auth.h"
+#include "cli/admin_listener.h"
 #include "cli/aws_caller.h"
 #include "cli/private_file.h"
 #include "cli/provision.h"
@@ -166,6 +167,7 @@ int run_up(const UpOptions& o) {
     agent_options.serve_metrics = false;
     agent::Agent agent(agent_options, eks_auth, clock, random);
     agent.start();
+    AgentMetricsMirror agent_metrics(agent);  // its cache counters on the admin listener's /metrics
     std::string agent_url = "http://" + agent_options.bind_hosts[0] + ":" + std::to_string(agent.port()) +
                             "/v1/credentials";
 
