@@ -5,6 +5,7 @@
 #include "core/encoding.h"
 #include "core/time_format.h"
 #include "iam/directory_authorizer.h"
+#include "observe/request_trace.h"
 
 namespace podbucket::iam {
 
@@ -82,6 +83,26 @@ policy::Caller caller_of(const core::Principal& p) {
   c.account_id = p.account_id;
   if (p.type == core::PrincipalType::kAssumedRole) c.role_arn = p.role_arn;
   return c;
+}
+
+void record_decision(std::string_view action, std::string_view resource, const policy::Decision& decision,
+                     bool caller_is_root) {
+  observe::AuthzRecord r;
+  r.action = std::string(action);
+  r.resource = std::string(resource);
+  switch (decision.effect) {
+    case policy::Effect::kAllow: r.decision = "Allow"; break;
+    case policy::Effect::kExplicitDeny: r.decision = "ExplicitDeny"; break;
+    case policy::Effect::kImplicitDeny: r.decision = "ImplicitDeny"; break;
+  }
+  r.policy = decision.policy;
+  if (r.policy.empty() && caller_is_root && decision.allowed()) r.policy = "(root user)";
+  if (!decision.sid.empty()) {
+    r.statement = decision.sid;
+  } else if (decision.statement >= 0) {
+    r.statement = "#" + std::to_string(decision.statement);
+  }
+  observe::record_decision(std::move(r));
 }
 
 core::AwsError access_denied(const core::ErrorCode& code, const core::Principal& caller, std::string_view action,
@@ -175,13 +196,18 @@ policy::Decision DirectoryAuthorizer::authorize(const AuthzRequest& request) {
   auto base = policies_for(request.caller);
   policy::Caller who = caller_of(request.caller);
   policy::Request req{request.action, request.resource, who, request.context};
-  if (!request.resource_policy && request.mode == policy::ResourceMode::kEither && request.resource_account.empty())
-    return policy::evaluate(*base, req);
-  policy::PolicySet set = *base;
-  if (request.resource_policy) set.resource = *request.resource_policy;
-  set.mode = request.mode;
-  set.resource_account = std::string(request.resource_account);
-  return policy::evaluate(set, req);
+  policy::Decision decision;
+  if (!request.resource_policy && request.mode == policy::ResourceMode::kEither && request.resource_account.empty()) {
+    decision = policy::evaluate(*base, req);
+  } else {
+    policy::PolicySet set = *base;
+    if (request.resource_policy) set.resource = *request.resource_policy;
+    set.mode = request.mode;
+    set.resource_account = std::string(request.resource_account);
+    decision = policy::evaluate(set, req);
+  }
+  record_decision(request.action, request.resource, decision, base->caller_is_root);
+  return decision;
 }
 
 }  // namespace podbucket::iam

@@ -59,6 +59,14 @@ class Authorizer {
   virtual policy::Decision authorize(const AuthzRequest& request) = 0;
 };
 
+/// Reports one decision to the current request's audit trail and to podbucket_policy_decisions_total
+/// (observe::record_decision): "Allow", "ExplicitDeny" or "ImplicitDeny" for `action` on `resource`, with the
+/// deciding policy's name and the statement's Sid (or "#index"). The root user's implicit allow names the policy
+/// "(root user)". DirectoryAuthorizer::authorize calls it for every decision; code that decides without the
+/// Authorizer (service principals, web identities, KMS key policies for the root user) calls it itself.
+void record_decision(std::string_view action, std::string_view resource, const policy::Decision& decision,
+                     bool caller_is_root = false);
+
 /// The AccessDenied error AWS returns for a denied request, in its current form:
 /// `User: ARN is not authorized to perform: ACTION on resource: RESOURCE because no identity-based policy allows
 /// the ACTION action`. S3 quotes the resource (`"arn:aws:s3:::b/k"`); IAM, STS and KMS do not. Anonymous callers

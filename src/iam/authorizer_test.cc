@@ -7,6 +7,7 @@
 #include "core/time_format.h"
 #include "iam/directory_authorizer.h"
 #include "iam/test_util.h"
+#include "observe/request_trace.h"
 
 namespace podbucket::iam {
 namespace {
@@ -253,6 +254,31 @@ TEST_F(DirectoryAuthorizerTest, UsersGetInlineAndAttachedPolicies) {
   ASSERT_TRUE(dir_.put_inline(EntityKind::kUser, "bob", "no",
                               stored(R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]})")));
   EXPECT_EQ(decide(bob, "s3:GetObject", "arn:aws:s3:::data/k"), policy::Effect::kExplicitDeny);
+}
+
+TEST_F(DirectoryAuthorizerTest, EveryDecisionGoesToTheRequestsAuditRecord) {
+  observe::RequestSummary summary;
+  observe::TraceScope scope(summary);
+  auto s = role_session(role_);
+  EXPECT_EQ(decide(s, "s3:GetObject", "arn:aws:s3:::data/k"), policy::Effect::kAllow);
+  EXPECT_EQ(decide(s, "s3:GetObject", "arn:aws:s3:::other/k"), policy::Effect::kImplicitDeny);
+  core::Principal root;
+  root.anonymous = false;
+  root.root = true;
+  root.type = core::PrincipalType::kRoot;
+  root.account_id = kAccount;
+  EXPECT_EQ(decide(root, "s3:DeleteBucket", "arn:aws:s3:::x"), policy::Effect::kAllow);
+  ASSERT_EQ(summary.decisions.size(), 3u);
+  const auto& allow = summary.decisions[0];
+  EXPECT_EQ(allow.action, "s3:GetObject");
+  EXPECT_EQ(allow.resource, "arn:aws:s3:::data/k");
+  EXPECT_EQ(allow.decision, "Allow");
+  EXPECT_NE(allow.policy.find("s3"), std::string::npos) << allow.policy;  // the role's inline policy "s3"
+  EXPECT_EQ(allow.statement, "#0");
+  EXPECT_EQ(summary.decisions[1].decision, "ImplicitDeny");
+  EXPECT_EQ(summary.decisions[1].policy, "");
+  EXPECT_EQ(summary.decisions[2].decision, "Allow");
+  EXPECT_EQ(summary.decisions[2].policy, "(root user)");
 }
 
 }  // namespace

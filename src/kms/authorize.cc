@@ -32,11 +32,13 @@ core::Result<void> KeyAuthorizer::check(const core::Principal& caller, const iam
                                         const KeyAccess& access) {
   std::string_view resource = access.key != nullptr ? std::string_view(access.key->arn) : access.resource;
   policy::Decision decision;
+  bool direct = true;  // decided here rather than by the Authorizer
   if (caller.anonymous) {
     decision.effect = policy::Effect::kImplicitDeny;
   } else if (access.key == nullptr) {
     // Not about one key: identity policies alone decide (the root user is allowed).
     policy::Context ctx = kms_context(caller, facts, access);
+    direct = false;
     decision = authorizer_.authorize(
         iam::AuthzRequest{caller, access.action, resource, ctx, nullptr, policy::ResourceMode::kEither, ""});
   } else if (access.key->parsed_policy == nullptr) {
@@ -53,10 +55,12 @@ core::Result<void> KeyAuthorizer::check(const core::Principal& caller, const iam
                                            policy::Request{access.action, resource, who, ctx});
       if (decision.decided_by == policy::PolicyType::kNone) decision.decided_by = policy::PolicyType::kResource;
     } else {
+      direct = false;
       decision = authorizer_.authorize(iam::AuthzRequest{caller, access.action, resource, ctx, &key_policy,
                                                          policy::ResourceMode::kRequired, access.key->account});
     }
   }
+  if (direct) iam::record_decision(access.action, resource, decision);  // the Authorizer records its own
   if (decision.allowed()) return {};
   return iam::access_denied(kAccessDeniedException, caller, access.action, resource, decision, false);
 }

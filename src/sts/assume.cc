@@ -220,6 +220,7 @@ core::Result<AssumedRole> RoleAssumer::assume_role_for_service(const ServiceAssu
   auto decide = [&](std::string_view action) -> core::Result<void> {
     policy::Decision d;
     if (set.resource->document) d = policy::evaluate(set, policy::Request{action, role->arn, caller, context});
+    iam::record_decision(action, role->arn, d);
     if (d.allowed()) return {};
     spdlog::info("request {}: service {} denied {} on {}: {}", request_id, in.service, action, role->arn,
                  d.explain());

@@ -141,6 +141,7 @@ core::Result<AssumedRole> RoleAssumer::assume_role_with_web_identity(const iam::
     if (action == "sts:TagSession" && tags.empty()) break;
     policy::Decision d;
     if (set.resource->document) d = policy::evaluate(set, policy::Request{action, role->arn, caller, context});
+    iam::record_decision(action, role->arn, d);
     if (!d.allowed()) {
       spdlog::info("request {}: web identity {} of {} denied {} on {}: {}", request_id, token->subject,
                    caller.federated, action, role->arn, d.explain());

@@ -56,7 +56,12 @@ core::Result<void> Gate::check(const Permission& p) { return check(p.action, p.r
 core::Result<void> Gate::check(std::string_view action, std::string_view resource, std::string_view bucket) {
   std::shared_ptr<const BucketPolicyCache::Cached> bucket_policy;
   if (!bucket.empty()) bucket_policy = policies_.get(meta_, bucket);
-  if (!bucket_policy && caller_.root) return {};  // the account's root user, and no policy that could deny it
+  if (!bucket_policy && caller_.root) {  // the account's root user, and no policy that could deny it
+    policy::Decision root_allow;
+    root_allow.effect = policy::Effect::kAllow;
+    iam::record_decision(action, resource, root_allow, /*caller_is_root=*/true);
+    return {};
+  }
 
   iam::AuthzRequest request{caller_, action, resource, context_, bucket_policy ? &bucket_policy->policy : nullptr,
                             policy::ResourceMode::kEither, account_id_};
@@ -67,6 +72,11 @@ core::Result<void> Gate::check(std::string_view action, std::string_view resourc
       (caller_.anonymous || caller_.account_id != account_id_)) {
     auto pab = bucket_policy->is_public ? bucket::load_public_access_block_of(meta_, bucket) : std::nullopt;
     if (pab && pab->restrict_public_buckets) {
+      policy::Decision blocked;
+      blocked.effect = policy::Effect::kExplicitDeny;
+      blocked.policy = "public access block of " + std::string(bucket);
+      blocked.sid = "RestrictPublicBuckets";
+      iam::record_decision(action, resource, blocked);
       spdlog::info("request {}: {} {} on {} denied: RestrictPublicBuckets blocks the public bucket policy",
                    request_id_, caller_.arn.empty() ? "anonymous" : caller_.arn, action, resource);
       return core::AwsError(core::kAccessDenied, "Access Denied");
