@@ -10,6 +10,8 @@
 #include "eks/ids.h"
 #include "eks/wire.h"
 #include "observe/credential_metrics.h"
+#include "observe/request_parameters.h"
+#include "observe/request_trace.h"
 #include "sts/jwt.h"
 
 namespace podbucket::eks {
@@ -171,6 +173,8 @@ core::Result<http::Response> EksAuthService::handle(const iam::Call& call, http:
                           "No EKS Auth operation serves " + req.method + " " + std::string(req.path) + ".");
   auto cluster = core::percent_decode(path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size()));
   if (!cluster) return core::AwsError(auth::kInvalidParameterException, "The cluster name is not valid.");
+  observe::record_operation("AssumeRoleForPodIdentity");
+  observe::record_parameter("clusterName", *cluster);  // the token itself is a secret: never recorded
 
   auto body = read_json_body(req, auth::kInvalidRequestException);
   if (!body) return body.error();

@@ -5,6 +5,8 @@
 #include "eks/ids.h"
 #include "eks/router.h"
 #include "eks/wire.h"
+#include "observe/request_parameters.h"
+#include "observe/request_trace.h"
 
 namespace podbucket::eks {
 
@@ -71,11 +73,17 @@ EksService::EksService(ClusterRegistry& clusters, AssociationStore& associations
 core::Result<http::Response> EksService::handle(const iam::Call& call, http::Request& req) {
   auto op = route(req.method, req.path);
   if (!op) return op.error();
+  // The audit trail's eventName and requestParameters: path parameters, then the body (secrets redacted).
+  observe::record_operation(op_name(op->kind));
+  if (!op->cluster.empty()) observe::record_parameter("clusterName", op->cluster);
+  if (!op->addon.empty()) observe::record_parameter("addonName", op->addon);
+  if (!op->association_id.empty()) observe::record_parameter("associationId", op->association_id);
   nlohmann::json body = nlohmann::json::object();
   if (req.method == "POST" || req.method == "PUT") {
     auto parsed = read_json_body(req, kInvalidRequestException);
     if (!parsed) return parsed.error();
     body = std::move(*parsed);
+    observe::record_json_parameters(body);
   }
   const Config config = clusters_.config();
   detail::ApiContext ctx{clusters_, associations_, addons_, directory_, authorizer_, random_, call,

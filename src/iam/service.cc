@@ -7,6 +7,7 @@
 
 #include "iam/errors.h"
 #include "iam/handlers.h"
+#include "observe/request_parameters.h"
 
 namespace podbucket::iam {
 
@@ -169,7 +170,9 @@ core::Result<Params> read_params(http::Request& req) {
       raw += *body;
     }
   }
-  return Params(wire::QueryParams::parse(raw, true));
+  auto params = wire::QueryParams::parse(raw, true);
+  observe::record_form_parameters(params.entries());  // the audit trail's requestParameters (secrets redacted)
+  return Params(std::move(params));
 }
 
 }  // namespace
@@ -194,6 +197,7 @@ core::Result<http::Response> IamService::handle(const Call& call, http::Request&
   if (!op)
     return core::AwsError(kInvalidAction,
                           "Could not find operation " + std::string(*action) + " for version 2010-05-08");
+  observe::record_operation(op->name);
   if (call.caller.anonymous)
     return core::AwsError(kMissingAuthenticationToken, "Request is missing Authentication Token");
 

@@ -8,6 +8,7 @@
 #include "kms/keyring.h"
 #include "kms/operations.h"
 #include "kms/s3_key_service.h"
+#include "observe/request_parameters.h"
 
 namespace podbucket::kms {
 namespace {
@@ -111,6 +112,7 @@ core::Result<http::Response> KmsService::handle(const iam::Call& call, http::Req
                           "The request body is larger than " + std::to_string(kMaxRequestBody) + " bytes.");
   auto in = parse_body(*body);
   if (!in) return in.error();
+  observe::record_json_parameters(*in);  // the audit trail's requestParameters (Plaintext, CiphertextBlob redacted)
   ops::Env env{impl_->keys, impl_->authz, impl_->clock, impl_->random, call};
   auto out = op->handler(env, *in);
   if (!out) return out.error();

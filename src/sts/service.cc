@@ -5,6 +5,7 @@
 #include "sts/errors.h"
 #include "sts/params.h"
 #include "sts/responses.h"
+#include "observe/request_parameters.h"
 #include "wire/query.h"
 
 namespace podbucket::sts {
@@ -66,9 +67,12 @@ core::Result<http::Response> StsService::handle(const iam::Call& call, http::Req
   } else {
     raw = req.raw_query;
   }
-  Form form(wire::QueryParams::parse(raw, /*form=*/true));
+  auto query = wire::QueryParams::parse(raw, /*form=*/true);
+  observe::record_form_parameters(query.entries());  // the audit trail's requestParameters (secrets redacted)
+  Form form(std::move(query));
   auto action = form.get("Action");
   if (!action || action->empty()) return core::AwsError(kMissingAction, "Missing Action");
+  observe::record_operation(*action);
   auto version = form.get("Version");
   if (version && *version != kVersion)
     return core::AwsError(kInvalidAction, "Could not find operation " + *action + " for version " + *version);
