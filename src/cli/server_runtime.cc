@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "crypto/hash.h"
 #include "http/server.h"
+#include "observe/audit.h"
 #include "observe/request_metrics.h"
 #include "observe/logging.h"
 #include "s3/lifecycle/worker.h"
@@ -104,6 +105,15 @@ ServerRuntime::ServerRuntime(const ServerCommandOptions& o) : options_(o), parts
   for (auto& lookup : p.control->key_lookups()) p.dispatcher->add_key_lookup(std::move(lookup));
   p.dispatcher->add_observer(api::log_access);
   p.dispatcher->add_observer(observe::request_metrics_observer());
+  if (o.audit_file != "off") {
+    observe::AuditOptions audit;
+    audit.writer.path = o.audit_file.empty() ? observe::default_trail_path(o.data_dir) : o.audit_file;
+    audit.writer.max_bytes = o.audit_max_bytes;
+    audit.writer.max_files = o.audit_max_files;
+    audit.account_id = o.account_id;
+    auto trail = std::make_shared<observe::AuditTrail>(std::move(audit));  // lives as long as the dispatcher
+    p.dispatcher->add_observer([trail](const observe::RequestSummary& s) { trail->record(s); });
+  }
 
   http::ServerOptions server_options;
   server_options.host = listen->first;
