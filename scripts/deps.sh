@@ -10,7 +10,7 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 
 BUILD_PKGS=(build-essential cmake ninja-build ccache libboost-dev libssl-dev libsqlite3-dev zlib1g-dev
-            libpugixml-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
+            libpugixml-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
             libgtest-dev libgmock-dev libbenchmark-dev)
 TEST_PKGS=(awscli python3-boto3 s3cmd rclone curl docker-registry umoci skopeo ruby-fog-aws ruby-carrierwave)
 
