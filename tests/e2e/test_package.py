@@ -15,15 +15,19 @@ Dockerfile.
 """
 import json
 import os
-import pwd
 import grp
+import pwd
+import queue
 import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import unittest
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -88,24 +92,33 @@ def unit_settings(text):
     return out
 
 
-def wait_for_listening(proc, timeout=30):
-    """Reads the server's stdout until 'listening on http://127.0.0.1:PORT'; returns PORT."""
-    import selectors
-    import time
-    sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ)
-    deadline, seen = time.monotonic() + timeout, ""
-    while time.monotonic() < deadline:
-        if not sel.select(timeout=1):
-            continue
-        line = proc.stdout.readline()
-        if not line:
-            break
+def start_line_reader(proc):
+    """A thread that queues the lines of proc.stdout (None at its end)."""
+    lines = queue.Queue()
+
+    def pump():
+        for line in proc.stdout:
+            lines.put(line)
+        lines.put(None)
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
+
+
+def wait_for_listening(lines, pattern=harness.LISTEN_RE, timeout=30):
+    """Takes lines from the reader's queue until one matches `pattern` ('listening on http://127.0.0.1:PORT');
+    returns PORT."""
+    seen = ""
+    while True:
+        try:
+            line = lines.get(timeout=timeout)
+        except queue.Empty:
+            line = None
+        if line is None:
+            raise AssertionError(f"no line matching {pattern.pattern!r}; output so far:\n{seen}")
         seen += line
-        m = harness.LISTEN_RE.search(line)
+        m = pattern.search(line)
         if m:
             return int(m.group(1))
-    raise AssertionError(f"no 'listening on' line; output so far:\n{seen}")
 
 
 class TestDeb(unittest.TestCase):
@@ -213,21 +226,24 @@ class TestDeb(unittest.TestCase):
             return  # this podbucket reads no config file yet
         with tempfile.TemporaryDirectory() as data:
             shutil.chown(data, "podbucket", "podbucket")
-            args = ["runuser", "-u", "podbucket", "--", "/usr/bin/podbucket", "server", "--config", "/" + CONFIG,
-                    "--listen", "127.0.0.1:0", "--data-dir", data]
+            args = ["/usr/bin/podbucket", "server", "--config", "/" + CONFIG, "--listen", "127.0.0.1:0",
+                    "--data-dir", data]
             if "--admin-listen" in help_text:
                 args += ["--admin-listen", "127.0.0.1:0"]
             env = {"PATH": "/usr/bin:/bin", "PODBUCKET_ROOT_ACCESS_KEY_ID": "AKIAPACKAGETEST00001",
                    "PODBUCKET_ROOT_SECRET_ACCESS_KEY": "package-test-secret-key-0000000000000000"}
-            proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                    cwd=data, user="podbucket", group="podbucket", extra_groups=[])
             try:
-                port = wait_for_listening(proc)
-                import urllib.request
-                import urllib.error
-                try:
+                lines = start_line_reader(proc)
+                port = wait_for_listening(lines)
+                with self.assertRaises(urllib.error.HTTPError) as denied:
                     urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10)
-                except urllib.error.HTTPError as e:
-                    self.assertEqual(e.code, 403)  # anonymous ListBuckets: AccessDenied, from the real server
+                self.assertEqual(denied.exception.code, 403)  # anonymous ListBuckets: AccessDenied
+                if "--admin-listen" in help_text:
+                    admin = wait_for_listening(lines, re.compile(r"admin listening on http://127\.0\.0\.1:(\d+)"))
+                    with urllib.request.urlopen(f"http://127.0.0.1:{admin}/healthz", timeout=10) as r:
+                        self.assertEqual(r.status, 200)
                 proc.send_signal(signal.SIGTERM)
                 self.assertEqual(proc.wait(timeout=30), 0, proc.stderr.read())
             finally:

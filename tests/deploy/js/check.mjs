@@ -130,7 +130,8 @@ async function checkDockerfile(file) {
   const problems = [];
   for (const ins of dockerfile.getInstructions()) {
     const keyword = ins.getKeyword();
-    if (keyword !== ins.getInstruction()) problems.push(`line ${ins.getRange().start.line + 1}: ${ins.getInstruction()}`);
+    const line = ins.getRange().start.line + 1;
+    if (keyword !== ins.getInstruction()) problems.push(`line ${line}: ${ins.getInstruction()}`);
   }
   return { instructions, stages, problems };
 }
