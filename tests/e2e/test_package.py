@@ -162,6 +162,13 @@ class TestDeb(unittest.TestCase):
         self.assertEqual(config["server"]["data_dir"], "/var/lib/podbucket")
         self.assertTrue(config["server"]["listen"].startswith("127.0.0.1:"))
 
+    def test_packaged_config_passes_config_check(self):
+        binary = DEB["root"] / "usr/bin/podbucket"
+        if not re.search(r"^\s+config\s", run(binary, "--help").stdout, re.M):
+            self.skipTest("this podbucket has no `config check` yet")
+        p = run(binary, "config", "check", DEB["root"] / CONFIG, check=False)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+
     def test_unit_passes_systemd_analyze_verify(self):
         if not shutil.which("systemd-analyze"):
             self.skipTest("systemd-analyze is not installed")
