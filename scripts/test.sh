@@ -11,6 +11,7 @@ export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
 JOBS="${JOBS:-2}"
 bash scripts/deps.sh --test
 npm ci --prefix tests/e2e/js --no-audit --no-fund
+npm ci --prefix tests/deploy/js --no-audit --no-fund
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j "$JOBS"
 ctest --test-dir build --output-on-failure -j "$JOBS"
