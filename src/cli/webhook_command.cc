@@ -19,6 +19,7 @@
 #include "observe/logging.h"
 #include "core/clock.h"
 #include "crypto/hash.h"
+#include "http/server.h"
 #include "webhook/associations.h"
 #include "webhook/manifest.h"
 #include "webhook/webhook.h"
@@ -102,6 +103,25 @@ class WatchedFile {
   bool stopping_ = false;
 };
 
+/// The probe listener's answers: /healthz 200 while the process runs; /readyz 200 once the associations are known
+/// (`ready`), else 503 naming what is missing. Anything else 404.
+http::Response serve_probe(const http::Request& req, const std::function<bool()>& ready) {
+  http::Response res;
+  res.headers.set("Content-Type", "text/plain; charset=utf-8");
+  if (req.path == "/healthz") {
+    res.status = 200;
+    res.body = "ok\n";
+  } else if (req.path == "/readyz") {
+    bool ok = ready();
+    res.status = ok ? 200 : 503;
+    res.body = ok ? "ok\n" : "associations: not loaded yet\n";
+  } else {
+    res.status = 404;
+    res.body = "not found\n";
+  }
+  return res;
+}
+
 }  // namespace
 
 int run_webhook(const WebhookCommandOptions& o) {
@@ -160,8 +180,24 @@ int run_webhook(const WebhookCommandOptions& o) {
     hook.start();
     std::cout << "listening on https://" << url_host(listen->first) << ":" << hook.port() << std::endl;
 
+    std::unique_ptr<http::Server> probes;
+    if (o.probe_listen != "off") {
+      auto probe_listen = parse_listen(o.probe_listen);
+      if (!probe_listen) throw std::invalid_argument("--probe-listen: expected HOST:PORT, got '" + o.probe_listen + "'");
+      http::ServerOptions po;
+      po.host = probe_listen->first;
+      po.port = probe_listen->second;
+      po.max_connections = 16;
+      std::function<bool()> ready = [&eks] { return !eks || eks->ready(); };
+      probes = std::make_unique<http::Server>(
+          po, [ready](http::Request& req) { return serve_probe(req, ready); }, nullptr);
+      probes->start();
+      std::cout << "probes on http://" << url_host(probe_listen->first) << ":" << probes->port() << std::endl;
+    }
+
     int sig = wait_for_stop_signal(stop_signals);
     spdlog::info("received signal {}, stopping", sig);
+    if (probes) probes->stop();
     hook.stop();
     if (eks) eks->stop();
     if (file) file->stop();
@@ -176,6 +212,9 @@ void add_webhook_command(CLI::App& app, int* exit_code) {
   auto o = std::make_shared<WebhookCommandOptions>();
   auto* cmd = app.add_subcommand("webhook", "Run the EKS pod identity mutating admission webhook (HTTPS)");
   cmd->add_option("--listen", o->listen, "HOST:PORT to serve /mutate and /healthz on")->capture_default_str();
+  cmd->add_option("--probe-listen", o->probe_listen,
+                  "HOST:PORT of the plain-HTTP /healthz and /readyz for the kubelet (\"off\" disables them)")
+      ->capture_default_str();
   cmd->add_option("--tls-cert", o->tls_cert, "PEM certificate (chain) the API server will see")
       ->check(CLI::ExistingFile);
   cmd->add_option("--tls-key", o->tls_key, "PEM private key")->check(CLI::ExistingFile);

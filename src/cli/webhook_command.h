@@ -13,6 +13,7 @@ namespace podbucket::cli {
 
 struct WebhookCommandOptions {
   std::string listen = "0.0.0.0:443";
+  std::string probe_listen = "0.0.0.0:8081";  // plain-HTTP /healthz and /readyz for the kubelet; "off" disables
   std::string tls_cert;
   std::string tls_key;
   std::string cluster_name;
@@ -33,7 +34,8 @@ struct WebhookCommandOptions {
 /// Registers `webhook` and `webhook manifest` on `app`; the callbacks store the exit code in `*exit_code`.
 void add_webhook_command(CLI::App& app, int* exit_code);
 
-/// Serves until SIGTERM/SIGINT; prints "listening on https://HOST:PORT". Returns the exit code.
+/// Serves until SIGTERM/SIGINT; prints "listening on https://HOST:PORT" and "probes on http://HOST:PORT". Returns
+/// the exit code.
 int run_webhook(const WebhookCommandOptions& options);
 
 }  // namespace podbucket::cli

@@ -63,6 +63,7 @@ def fixture(name):
 class WebhookProcess(harness.ChildProcess):
     name = "webhook"
     LISTEN = re.compile(r"listening on https://127\.0\.0\.1:(\d+)")
+    PROBES = re.compile(r"probes on http://127\.0\.0\.1:(\d+)")
 
     def __init__(self, *args, keys=None):
         self.args = list(args)
@@ -70,18 +71,28 @@ class WebhookProcess(harness.ChildProcess):
         self.proc = None
 
     def start(self, timeout=20):
-        cmd = [harness.podbucket_bin(), "webhook", "--listen", "127.0.0.1:0", "--tls-cert", str(P["cert"]),
-               "--tls-key", str(P["key"]), *self.args]
+        cmd = [harness.podbucket_bin(), "webhook", "--listen", "127.0.0.1:0", "--probe-listen", "127.0.0.1:0",
+               "--tls-cert", str(P["cert"]), "--tls-key", str(P["key"]), *self.args]
         env = {"PATH": "/usr/bin:/bin", "HOME": str(SRV.home), "AWS_EC2_METADATA_DISABLED": "true",
                "AWS_ACCESS_KEY_ID": self.keys[0], "AWS_SECRET_ACCESS_KEY": self.keys[1], "AWS_REGION": "us-east-1"}
         self.launch(cmd, env, SRV.tmp)
         return self.wait_ready(self._read_port, timeout)
 
     def _read_port(self, text):
-        m = self.LISTEN.search(text)
-        if m:
-            self.port = int(m.group(1))
-        return m is not None
+        m, probes = self.LISTEN.search(text), self.PROBES.search(text)
+        if m and probes:
+            self.port, self.probe_port = int(m.group(1)), int(probes.group(1))
+        return m is not None and probes is not None
+
+    def probe(self, path):
+        """GET on the plain-HTTP probe listener, as the kubelet does; returns (status, body)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.probe_port, timeout=10)
+        try:
+            conn.request("GET", path)
+            r = conn.getresponse()
+            return r.status, r.read()
+        finally:
+            conn.close()
 
     def post(self, body, path="/mutate", content_type="application/json", method="POST"):
         """As the API server calls it: HTTPS, verified against the certificate the manifest's caBundle carries."""
@@ -170,6 +181,23 @@ class TestWebhookWithServerAssociations(unittest.TestCase):
         status, _, body = self.hook.post(b"{not json")
         self.assertEqual(status, 200)
         self.assertIs(json.loads(body)["response"]["allowed"], False)
+
+    def test_probe_port_answers_the_kubelet(self):
+        self.assertEqual(self.hook.probe("/healthz"), (200, b"ok\n"))
+        self.assertEqual(self.hook.probe("/readyz"), (200, b"ok\n"))
+        self.assertEqual(self.hook.probe("/mutate")[0], 404)
+
+
+class TestWebhookNotReady(unittest.TestCase):
+    def test_readyz_fails_until_the_associations_are_known(self):
+        dead = harness.free_port()  # nothing listens there: the association list cannot be fetched
+        hook = WebhookProcess("--cluster-name", CLUSTER, "--endpoint", f"http://127.0.0.1:{dead}",
+                              "--refresh-interval", "60").start()
+        try:
+            self.assertEqual(hook.probe("/healthz"), (200, b"ok\n"))
+            self.assertEqual(hook.probe("/readyz"), (503, b"associations: not loaded yet\n"))
+        finally:
+            hook.stop()
 
 
 class TestWebhookWithoutPermission(unittest.TestCase):
