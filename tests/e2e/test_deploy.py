@@ -473,10 +473,13 @@ class TestWebhook(unittest.TestCase):
         self.assertTrue(matches(service["spec"]["selector"], self.deployment["spec"]["template"]["metadata"]["labels"]))
         listen_port = int(flag(self.webhook, "listen").rsplit(":", 1)[1])
         self.assertEqual(port_number(self.webhook, port["targetPort"]), listen_port)
-        for kind in ("livenessProbe", "readinessProbe"):
+
+    def test_probes_reach_the_plain_http_probe_listener(self):
+        probe_port = int(flag(self.webhook, "probe-listen").rsplit(":", 1)[1])
+        for kind, path in (("livenessProbe", "/healthz"), ("readinessProbe", "/readyz")):
             get = self.webhook[kind]["httpGet"]
-            self.assertEqual((get["scheme"], get["path"]), ("HTTPS", "/healthz"))
-            self.assertEqual(port_number(self.webhook, get["port"]), listen_port)
+            self.assertEqual((get.get("scheme", "HTTP"), get["path"]), ("HTTP", path))
+            self.assertEqual(port_number(self.webhook, get["port"]), probe_port)
 
     def test_injected_uri_is_the_agents_address(self):
         uri = urlsplit(flag(self.webhook, "container-credentials-full-uri"))
