@@ -18,10 +18,7 @@ AuditTrail::AuditTrail(AuditOptions options)
 void AuditTrail::record(const RequestSummary& summary) noexcept {
   try {
     if (!should_audit(summary)) return;
-    // Invalid UTF-8 from a client (a user agent, an object key) is replaced rather than failing the event.
-    std::string line = to_cloudtrail_event(summary, context_, random_uuid())
-                           .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-    writer_.append(line);
+    writer_.append(render_cloudtrail_event(summary, context_, random_uuid()));
   } catch (const std::exception& e) {
     audit_write_errors().inc();
     spdlog::error("audit: request {}: cannot record the event: {}", summary.request_id, e.what());

@@ -43,60 +43,187 @@ std::string role_name_of(std::string_view role_arn) {
   return slash == std::string_view::npos ? std::string() : std::string(role_arn.substr(slash + 1));
 }
 
-nlohmann::ordered_json user_identity(const Identity& id) {
-  nlohmann::ordered_json u;
-  if (id.type.empty()) {
-    u["type"] = "Unknown";
-    return u;
+/// Appends `s` as a JSON string: escapes quotes, backslashes and control characters; invalid UTF-8 becomes U+FFFD
+/// (a client's user agent or object key may be anything).
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  size_t i = 0;
+  while (i < s.size()) {
+    // The common case: a run of printable ASCII that needs no escaping, appended at once.
+    size_t run = i;
+    while (run < s.size()) {
+      unsigned char r = static_cast<unsigned char>(s[run]);
+      if (r < 0x20 || r >= 0x80 || r == '"' || r == '\\') break;
+      ++run;
+    }
+    if (run > i) {
+      out.append(s.data() + i, run - i);
+      i = run;
+      continue;
+    }
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        default:
+          if (c < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            out += buf;
+          } else {
+            out += char(c);
+          }
+      }
+      ++i;
+      continue;
+    }
+    // A multi-byte sequence: copy it when well-formed (no overlong forms, surrogates or values past U+10FFFF).
+    size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    }
+    bool ok = len > 0 && i + len <= s.size();
+    for (size_t k = 1; ok && k < len; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      ok = k == 1 ? (cc >= lo && cc <= hi) : (cc >= 0x80 && cc <= 0xBF);
+    }
+    if (ok) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
   }
-  u["type"] = id.type;
-  if (id.type == "AWSAccount") {
-    u["principalId"] = "";
-    u["accountId"] = "anonymous";
-    return u;
-  }
-  u["principalId"] = id.principal_id;
-  u["arn"] = id.arn;
-  u["accountId"] = id.account_id;
-  u["accessKeyId"] = id.access_key_id;
-  if (!id.user_name.empty()) u["userName"] = id.user_name;
-  nlohmann::ordered_json attributes;
-  if (id.session_issued_s > 0) {
-    attributes["creationDate"] = core::format_iso8601(core::from_unix_seconds(id.session_issued_s));
-    attributes["mfaAuthenticated"] = "false";
-  }
-  if (id.type == "AssumedRole") {
-    nlohmann::ordered_json ctx;
-    nlohmann::ordered_json issuer;
-    issuer["type"] = "Role";
-    auto colon = id.principal_id.find(':');
-    issuer["principalId"] = colon == std::string::npos ? id.principal_id : id.principal_id.substr(0, colon);
-    issuer["arn"] = id.role_arn;
-    issuer["accountId"] = id.account_id;
-    issuer["userName"] = role_name_of(id.role_arn);
-    ctx["sessionIssuer"] = std::move(issuer);
-    if (!attributes.is_null()) ctx["attributes"] = attributes;
-    nlohmann::ordered_json tags = nlohmann::ordered_json::object();
-    for (const auto& [k, v] : id.tags) tags[k] = v;
-    ctx["sessionTags"] = std::move(tags);
-    u["sessionContext"] = std::move(ctx);
-  } else if (!attributes.is_null()) {
-    // Root or IAM user calling with temporary credentials (GetSessionToken).
-    u["sessionContext"] = {{"attributes", attributes}};
-  }
-  return u;
+  out += '"';
 }
 
-nlohmann::ordered_json decisions_json(const std::vector<AuthzRecord>& decisions) {
-  nlohmann::ordered_json list = nlohmann::ordered_json::array();
-  for (const auto& d : decisions) {
-    list.push_back({{"action", d.action},
-                    {"resource", d.resource},
-                    {"decision", d.decision},
-                    {"policy", d.policy},
-                    {"statement", d.statement}});
+/// Writes one JSON object as text, members in the order they are added (CloudTrail's order): a fraction of the
+/// cost of building a JSON tree, which matters because nearly every request is audited.
+class JsonLine {
+ public:
+  JsonLine() { out_.reserve(2048); }
+  JsonLine& open() { return begin(nullptr, '{'); }
+  JsonLine& open(std::string_view key) { return begin(&key, '{'); }
+  JsonLine& open_array(std::string_view key) { return begin(&key, '['); }
+  JsonLine& close() { return end('}'); }
+  JsonLine& close_array() { return end(']'); }
+  JsonLine& str(std::string_view key, std::string_view value) {
+    member(&key);
+    append_json_string(out_, value);
+    return *this;
   }
-  return list;
+  JsonLine& boolean(std::string_view key, bool value) { return raw(key, value ? "true" : "false"); }
+  JsonLine& number(std::string_view key, uint64_t value) { return raw(key, std::to_string(value)); }
+  JsonLine& null(std::string_view key) { return raw(key, "null"); }
+  /// `json` must be valid JSON text.
+  JsonLine& raw(std::string_view key, std::string_view json) {
+    member(&key);
+    out_ += json;
+    return *this;
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  /// Starts a member (`key` non-null, inside an object) or an array element / the top level (`key` null).
+  void member(const std::string_view* key) {
+    if (comma_) out_ += ',';
+    if (key != nullptr) {
+      append_json_string(out_, *key);
+      out_ += ':';
+    }
+    comma_ = true;
+  }
+  JsonLine& begin(const std::string_view* key, char bracket) {
+    member(key);
+    out_ += bracket;
+    comma_ = false;
+    return *this;
+  }
+  JsonLine& end(char bracket) {
+    out_ += bracket;
+    comma_ = true;
+    return *this;
+  }
+
+  std::string out_;
+  bool comma_ = false;  // a member was written at the current level
+};
+
+void write_user_identity(JsonLine& j, const Identity& id) {
+  j.open("userIdentity");
+  if (id.type.empty()) {
+    j.str("type", "Unknown");
+    if (!id.access_key_id.empty()) j.str("accessKeyId", id.access_key_id);  // the key a failed signature named
+    j.close();
+    return;
+  }
+  j.str("type", id.type);
+  if (id.type == "AWSAccount") {
+    j.str("principalId", "").str("accountId", "anonymous").close();
+    return;
+  }
+  j.str("principalId", id.principal_id).str("arn", id.arn).str("accountId", id.account_id);
+  j.str("accessKeyId", id.access_key_id);
+  if (!id.user_name.empty()) j.str("userName", id.user_name);
+  auto attributes = [&] {
+    j.open("attributes")
+        .str("creationDate", core::format_iso8601(core::from_unix_seconds(id.session_issued_s)))
+        .str("mfaAuthenticated", "false")
+        .close();
+  };
+  if (id.type == "AssumedRole") {
+    j.open("sessionContext").open("sessionIssuer").str("type", "Role");
+    auto colon = id.principal_id.find(':');
+    j.str("principalId", std::string_view(id.principal_id).substr(0, colon));
+    j.str("arn", id.role_arn).str("accountId", id.account_id).str("userName", role_name_of(id.role_arn)).close();
+    if (id.session_issued_s > 0) attributes();
+    j.open("sessionTags");
+    for (const auto& [k, v] : id.tags) j.str(k, v);
+    j.close().close();
+  } else if (id.session_issued_s > 0) {
+    // Root or IAM user calling with temporary credentials (GetSessionToken).
+    j.open("sessionContext");
+    attributes();
+    j.close();
+  }
+  j.close();
+}
+
+/// requestParameters: plain names are written directly; encoded (nested) ones go through parameters_json.
+void write_parameters(JsonLine& j, const std::map<std::string, std::string>& parameters) {
+  if (parameters.empty()) {
+    j.null("requestParameters");
+    return;
+  }
+  for (const auto& [name, value] : parameters) {
+    if (name.find_first_of(std::string_view("\x1e\x1f", 2)) != std::string::npos) {
+      j.raw("requestParameters",
+            parameters_json(parameters).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+      return;
+    }
+  }
+  j.open("requestParameters");
+  for (const auto& [name, value] : parameters) {
+    bool secret = is_secret_parameter(name) || looks_like_secret_value(value);
+    j.str(name, secret ? kRedacted : std::string_view(value));
+  }
+  j.close();
 }
 
 }  // namespace
@@ -135,40 +262,44 @@ bool should_audit(const RequestSummary& s) {
   return !is_read_only(s.service, s.method, s.operation);
 }
 
-nlohmann::ordered_json to_cloudtrail_event(const RequestSummary& s, const AuditContext& context,
-                                           std::string_view event_id) {
+std::string render_cloudtrail_event(const RequestSummary& s, const AuditContext& context, std::string_view event_id) {
   const bool read_only = is_read_only(s.service, s.method, s.operation);
   const bool data = is_data_event(s.service, s.operation);
-  nlohmann::ordered_json e;
-  e["eventVersion"] = "1.08";
-  e["userIdentity"] = user_identity(s.identity);
-  e["eventTime"] = event_time(s);
-  e["eventSource"] = event_source(s.service);
-  e["eventName"] = s.operation;
-  e["awsRegion"] = s.region;
-  e["sourceIPAddress"] = s.remote_ip;
-  e["userAgent"] = s.user_agent;
-  if (!s.error_code.empty()) {
-    e["errorCode"] = s.error_code;
-    e["errorMessage"] = s.error_message;
+  JsonLine j;
+  j.open().str("eventVersion", "1.08");
+  write_user_identity(j, s.identity);
+  j.str("eventTime", event_time(s));
+  j.str("eventSource", event_source(s.service));
+  j.str("eventName", s.operation);
+  j.str("awsRegion", s.region);
+  j.str("sourceIPAddress", s.remote_ip);
+  j.str("userAgent", s.user_agent);
+  if (!s.error_code.empty()) j.str("errorCode", s.error_code).str("errorMessage", s.error_message);
+  write_parameters(j, s.parameters);
+  j.null("responseElements");
+  j.open("additionalEventData").open_array("authorizationDecisions");
+  for (const auto& d : s.decisions) {
+    j.open().str("action", d.action).str("resource", d.resource).str("decision", d.decision);
+    j.str("policy", d.policy).str("statement", d.statement).close();
   }
-  e["requestParameters"] = parameters_json(s.parameters);
-  e["responseElements"] = nullptr;
-  nlohmann::ordered_json extra;
-  extra["authorizationDecisions"] = decisions_json(s.decisions);
-  if (s.service.empty() || s.service == "s3") {
-    extra["bytesTransferredIn"] = s.bytes_in;
-    extra["bytesTransferredOut"] = s.bytes_out;
-  }
-  e["additionalEventData"] = std::move(extra);
-  e["requestID"] = s.request_id;
-  e["eventID"] = std::string(event_id);
-  e["readOnly"] = read_only;
-  e["eventType"] = "AwsApiCall";
-  e["managementEvent"] = !data;
-  e["recipientAccountId"] = context.account_id.empty() ? s.identity.account_id : context.account_id;
-  e["eventCategory"] = data ? "Data" : "Management";
-  return e;
+  j.close_array();
+  if (s.service.empty() || s.service == "s3")
+    j.number("bytesTransferredIn", s.bytes_in).number("bytesTransferredOut", s.bytes_out);
+  j.close();
+  j.str("requestID", s.request_id);
+  j.str("eventID", event_id);
+  j.boolean("readOnly", read_only);
+  j.str("eventType", "AwsApiCall");
+  j.boolean("managementEvent", !data);
+  j.str("recipientAccountId", context.account_id.empty() ? s.identity.account_id : context.account_id);
+  j.str("eventCategory", data ? "Data" : "Management");
+  j.close();
+  return j.take();
+}
+
+nlohmann::ordered_json to_cloudtrail_event(const RequestSummary& s, const AuditContext& context,
+                                           std::string_view event_id) {
+  return nlohmann::ordered_json::parse(render_cloudtrail_event(s, context, event_id));
 }
 
 std::string random_uuid() {

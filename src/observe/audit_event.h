@@ -21,7 +21,8 @@
 // object of the session's principal tags (aws:PrincipalTag/*), on every call made with a role session.
 //
 // Identity types: Root, IAMUser, AssumedRole; "AWSAccount" with accountId "anonymous" for unsigned requests (as
-// CloudTrail logs anonymous S3 access); "Unknown" when the request never got as far as a verified signature.
+// CloudTrail logs anonymous S3 access); "Unknown" when the request never got as far as a verified signature
+// (with the accessKeyId it claimed, when the dispatcher knows it).
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -67,8 +68,13 @@ struct AuditContext {
   std::string account_id;  // recipientAccountId: the account podbucket serves
 };
 
-/// The CloudTrail-shaped event for `summary` with the given eventID. Pure; never throws for any summary
-/// (malformed times fall back to the summary's text).
+/// The CloudTrail-shaped event for `summary` with the given eventID, as one line of JSON text (no newline), valid
+/// UTF-8 whatever the summary holds (invalid bytes become U+FFFD). Pure; malformed times fall back to the
+/// summary's text. Throws only std::bad_alloc.
+std::string render_cloudtrail_event(const RequestSummary& summary, const AuditContext& context,
+                                    std::string_view event_id);
+
+/// render_cloudtrail_event, parsed: for tests and tools that want the tree.
 nlohmann::ordered_json to_cloudtrail_event(const RequestSummary& summary, const AuditContext& context,
                                            std::string_view event_id);
 

@@ -4,6 +4,8 @@
 
 #include <regex>
 
+#include "observe/request_parameters.h"
+
 namespace podbucket::observe {
 namespace {
 
@@ -99,6 +101,9 @@ TEST(AuditEvent, AnonymousAndUnauthenticatedIdentities) {
   auto unknown = to_cloudtrail_event(s, {"000000000000"}, "e");
   EXPECT_EQ(unknown["userIdentity"], nlohmann::ordered_json::parse(R"({"type":"Unknown"})"));
   EXPECT_EQ(unknown["recipientAccountId"], "000000000000");
+  s.identity.access_key_id = "AKIACLAIMED";
+  EXPECT_EQ(to_cloudtrail_event(s, {}, "e")["userIdentity"],
+            nlohmann::ordered_json::parse(R"({"type":"Unknown","accessKeyId":"AKIACLAIMED"})"));
 }
 
 TEST(AuditEvent, ControlPlaneEventsAreManagementEvents) {
@@ -118,6 +123,33 @@ TEST(AuditEvent, MalformedTimeIsKeptAsIs) {
   RequestSummary s = user_put();
   s.time = "not a time";
   EXPECT_EQ(to_cloudtrail_event(s, {}, "e")["eventTime"], "not a time");
+}
+
+TEST(AuditEvent, RenderedLineIsValidJsonWhateverTheClientSent) {
+  RequestSummary s = user_put();
+  s.user_agent = std::string("quote\" backslash\\ newline\n tab\t nul") + std::string(1, '\0') + "\x01 \xff\xfe end";
+  s.parameters["key"] = "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 bad:\xc0\xaf \xed\xa0\x80";
+  s.parameters[std::string("tags") + kArrayIndex + "0" + kObjectKey + "key"] = "team";
+  std::string line = render_cloudtrail_event(s, {"000000000000"}, "e");
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+  auto e = nlohmann::json::parse(line);  // strict: throws on invalid UTF-8
+  EXPECT_EQ(e["userAgent"], std::string("quote\" backslash\\ newline\n tab\t nul") + std::string(1, '\0') +
+                                "\x01 \xef\xbf\xbd\xef\xbf\xbd end");
+  EXPECT_EQ(e["requestParameters"]["key"],
+            "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 bad:\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+  EXPECT_EQ(e["requestParameters"]["tags"][0]["key"], "team");
+  EXPECT_EQ(e["requestParameters"]["bucketName"], "b");
+}
+
+TEST(AuditEvent, PlainParametersAreRedactedToo) {
+  RequestSummary s = user_put();
+  s.parameters["SessionToken"] = "FQoGZXIvYXdzEXAMPLE";
+  s.parameters["note"] = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
+  std::string line = render_cloudtrail_event(s, {}, "e");
+  EXPECT_EQ(line.find("FQoG"), std::string::npos);
+  EXPECT_EQ(line.find("eyJ"), std::string::npos);
+  auto e = nlohmann::json::parse(line);
+  EXPECT_EQ(e["requestParameters"]["SessionToken"], kRedacted);
 }
 
 TEST(EventSource, EveryService) {

@@ -9,7 +9,7 @@
 // returns and survives a crash of the process. Reaching the disk (surviving power loss) is fdatasync's job, and
 // that costs about a disk flush per call; by default a background thread calls it at most every
 // `sync_interval_s` seconds when something was written, and on rotation and shutdown. `sync_every_event`
-// trades throughput for a zero loss window on power failure (see docs/observability.md for measurements).
+// trades throughput for a zero loss window on power failure (see docs/audit.md for measurements).
 //
 // Errors never reach the caller's request: a failed open or write counts podbucket_audit_write_errors_total,
 // logs at most one error line per 10 s, drops that event, and the next append tries to reopen the file.
