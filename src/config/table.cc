@@ -143,11 +143,13 @@ std::optional<Issue> Table::check_entry(const Setting& s, const Entry& e) const 
 
 std::vector<Issue> Table::check(const Document& doc) const {
   std::vector<Issue> issues;
+  std::vector<std::string> unknown;
   std::string known_sections;
   for (const auto& s : sections_) known_sections += (known_sections.empty() ? "" : ", ") + s.name;
   for (const auto& section : doc.sections) {
     bool known = std::any_of(sections_.begin(), sections_.end(), [&](const auto& s) { return s.name == section.name; });
     if (!known) {
+      unknown.push_back(section.name);
       issues.push_back({section.name, "unknown section (known: " + known_sections + ")", section.line,
                         section.column});
       continue;
@@ -170,6 +172,12 @@ std::vector<Issue> Table::check(const Document& doc) const {
       }
       issues.push_back({e.key(), message, e.key_line, e.key_column});
     }
+  }
+  for (const auto& i : doc.issues) {
+    bool inside_unknown = std::any_of(unknown.begin(), unknown.end(), [&](const std::string& name) {
+      return i.where == name || i.where.starts_with(name + ".");
+    });
+    if (!inside_unknown) issues.push_back(i);
   }
   sort_by_position(issues);
   return issues;

@@ -79,8 +79,9 @@ class Table {
   /// The setting `section.name`, or nullptr.
   const Setting* find(std::string_view section, std::string_view name) const;
 
-  /// Every problem of `doc` against this table, in file order: unknown sections and keys (with a suggestion),
-  /// secrets in the file, keys without a value, values of the wrong shape or syntax. doc.issues are not repeated.
+  /// Every problem of `doc`, in file order: its own issues (syntax, shape, duplicates) and, against this table,
+  /// unknown sections and keys (with a suggestion), secrets in the file, keys without a value, values of the wrong
+  /// shape or syntax. An unknown section is one problem, whatever is inside it.
   std::vector<Issue> check(const Document& doc) const;
 
   /// Assigns every setting (env-only ones excepted) from the first source that has it: a flag in

@@ -153,6 +153,19 @@ TEST(TableTest, CheckReportsEveryProblemOfTheFileInOrder) {
   EXPECT_EQ(got, want);
 }
 
+TEST(TableTest, CheckIncludesTheDocumentsOwnIssuesOnce) {
+  Fixture f;
+  auto doc = parse_document("server:\n  listen: a\n  listen: 127.0.0.1:1\nextra: 1\n");
+  ASSERT_EQ(doc.issues.size(), 2u);  // the duplicate, and `extra` not being a mapping
+  std::vector<std::string> got;
+  for (const auto& i : f.t.check(doc)) got.push_back(i.to_string());
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "server.listen: expected HOST:PORT, got 'a' (line 2, column 11)",
+                     "server.listen: given twice (line 3, column 3)",
+                     "extra: unknown section (known: server, agent) (line 4, column 1)",
+                 }));
+}
+
 TEST(TableTest, ValidFileHasNoIssues) {
   Fixture f;
   auto doc = parse_document("server:\n  listen: \"[::1]:0\"\n  exact: true\nagent:\n  bind_hosts: []\n");
