@@ -1,18 +1,15 @@
 #include "cli/run.h"
 
 #include <CLI/CLI.hpp>
-#include <iostream>
 
 #include "cli/agent_command.h"
 #include "cli/cluster_commands.h"
+#include "cli/config_command.h"
 #include "cli/gitlab_command.h"
 #include "cli/server_command.h"
 #include "cli/webhook_command.h"
 #include "cli/up_command.h"
-
-#ifndef PODBUCKET_VERSION
-#define PODBUCKET_VERSION "0.0.0"
-#endif
+#include "cli/version_command.h"
 
 namespace podbucket::cli {
 
@@ -26,9 +23,8 @@ int run(int argc, char** argv) {
   add_agent_command(app, &exit_code);
   add_webhook_command(app, &exit_code);
   add_up_command(app, &exit_code);
-  app.add_subcommand("version", "Print the version")->callback([] {
-    std::cout << "podbucket " << PODBUCKET_VERSION << std::endl;
-  });
+  add_config_command(app, &exit_code);
+  add_version_command(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

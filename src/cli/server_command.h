@@ -40,11 +40,9 @@ std::string url_host(const std::string& host);
 /// True for exactly 12 ASCII digits.
 bool is_valid_account_id(std::string_view account_id);
 
-/// Adds the server's flags (--listen, --data-dir, --region, ...) to `cmd`, filling `*options` (which must outlive
-/// parsing). Shared by `server` and `up`.
-void add_server_options(CLI::App* cmd, ServerCommandOptions* options);
-
-/// Registers the `server` subcommand on `app`; its callback runs the server and stores the exit code in `*exit_code`.
+/// Registers the `server` subcommand on `app`: its settings (cli/settings.h) as flags and `--config FILE`. Its
+/// callback loads them (flag > variable > file > default), then runs the server; it stores the exit code in
+/// `*exit_code` (2 when a setting is invalid).
 void add_server_command(CLI::App& app, int* exit_code);
 
 /// Runs the server until SIGTERM/SIGINT. Prints the root credentials (when generated) and

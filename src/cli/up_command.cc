@@ -16,6 +16,7 @@
 #include "cli/private_file.h"
 #include "cli/provision.h"
 #include "cli/server_runtime.h"
+#include "cli/settings.h"
 #include "observe/logging.h"
 #include "core/clock.h"
 #include "crypto/hash.h"
@@ -111,20 +112,20 @@ void print_summary(const UpOptions& o, const std::string& endpoint, const Provis
 
 void add_up_command(CLI::App& app, int* exit_code) {
   auto options = std::make_shared<UpOptions>();
+  auto settings = std::make_shared<CommandSettings>("up");
   auto* cmd = app.add_subcommand(
       "up", "Run the server and a Pod Identity agent, provision the seed's GitLab layout, print the pod env block");
-  add_server_options(cmd, &options->server);
-  cmd->add_option("--name-prefix", options->name_prefix, "Bucket and IAM name prefix")->capture_default_str();
-  cmd->add_flag("--seed-exact", options->seed_exact, "Apply the seed's policies verbatim, gaps included");
-  cmd->add_option("--agent-listen", options->agent_listen, "HOST:PORT of the Pod Identity agent")
-      ->capture_default_str()
-      ->check([](const std::string& v) { return parse_listen(v) ? std::string() : "expected HOST:PORT"; });
-  cmd->add_option("--token-file", options->token_file,
-                  "Where to keep the service account token (default DATA_DIR/pod-identity/eks-pod-identity-token)");
-  cmd->add_option("--token-lifetime", options->token_lifetime_s, "Token lifetime in seconds (re-minted at half-life)")
-      ->capture_default_str()
-      ->check(CLI::Range(int64_t{60}, int64_t{172800}));
-  cmd->callback([options, exit_code] { *exit_code = run_up(*options); });
+  add_server_settings(settings->table(), options->server);
+  add_up_settings(settings->table(), *options);
+  settings->set_final_check([options] { return check_server_settings(options->server); });
+  settings->attach(cmd);
+  cmd->callback([options, settings, exit_code] {
+    if (!settings->load(std::cerr)) {
+      *exit_code = 2;
+      return;
+    }
+    *exit_code = run_up(*options);
+  });
 }
 
 int run_up(const UpOptions& o) {
