@@ -13,6 +13,7 @@
 #include "agent/network_init.h"
 #include "agent/own_credentials.h"
 #include "cli/server_runtime.h"
+#include "cli/settings.h"
 #include "observe/logging.h"
 #include "core/clock.h"
 #include "crypto/hash.h"
@@ -150,35 +151,10 @@ int run_agent(const AgentCommandOptions& o) {
 void add_agent_command(CLI::App& app, int* exit_code) {
   auto o = std::make_shared<AgentCommandOptions>();
   auto* cmd = app.add_subcommand("agent", "Run the EKS Pod Identity Agent (the /v1/credentials endpoint for pods)");
-  cmd->add_option("-c,--cluster-name", o->cluster_name, "Cluster name sent to EKS Auth (required)");
-  cmd->add_option("--endpoint", o->endpoint,
-                  "EKS Auth URL, e.g. the podbucket server's http://127.0.0.1:9000 (default "
-                  "https://eks-auth.REGION.api.aws)");
-  cmd->add_option("--region", o->region, "Region to sign EKS Auth calls for (default $AWS_REGION or us-east-1)");
-  cmd->add_option("-b,--bind-hosts", o->bind_hosts,
-                  "Addresses to serve credentials on; IPv6 in brackets (use 127.0.0.1 for local use)")
-      ->capture_default_str();
-  cmd->add_option("-p,--port", o->port, "Credential port on every bind host")->capture_default_str();
-  cmd->add_option("--probe-port", o->probe_port, "Port of /healthz and /readyz on 127.0.0.1")->capture_default_str();
-  cmd->add_option("--metrics-address", o->metrics_address, "Address of the Prometheus listener")
-      ->capture_default_str();
-  cmd->add_option("--metrics-port", o->metrics_port, "Port of /metrics")->capture_default_str();
-  cmd->add_option("--max-credential-retention-before-renewal", o->max_retention,
-                  "Longest time before a cached entry is renewed (Go duration; 0 disables the cache)")
-      ->capture_default_str();
-  cmd->add_option("--max-cache-size", o->max_cache_size, "Cached credentials (LRU; 0 disables the cache)")
-      ->capture_default_str();
-  cmd->add_option("--max-service-qps", o->max_service_qps, "Background renewals per second towards EKS Auth")
-      ->capture_default_str();
-  cmd->add_option("--max-request-rate", o->max_request_rate,
-                  "Credential requests per second before 429 Too Many Requests (burst: half of it; 0 = no limit)")
-      ->capture_default_str();
-  cmd->add_option("--credentials-file", o->credentials_file,
-                  "Shared credentials file with the agent's own keys, re-read when it changes (default: "
-                  "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, else ~/.aws/credentials)");
-  cmd->add_option("--profile", o->profile, "Profile of the credentials file (default $AWS_PROFILE or default)");
-  cmd->add_option("--ca-file", o->ca_file, "PEM CA bundle to verify an https EKS Auth endpoint with")
-      ->check(CLI::ExistingFile);
+  auto settings = std::make_shared<CommandSettings>("agent");
+  add_agent_settings(settings->table(), *o);
+  settings->set_final_check([o] { return check_agent_settings(*o); });
+  settings->attach(cmd);
 
   auto init = std::make_shared<agent::NetworkInitOptions>();
   auto* init_cmd = cmd->add_subcommand(
@@ -188,8 +164,12 @@ void add_agent_command(CLI::App& app, int* exit_code) {
   init_cmd->add_option("--ipv6", init->ipv6, "IPv6 agent address (empty to skip)")->capture_default_str();
   init_cmd->callback([init, exit_code] { *exit_code = run_agent_init(*init); });
 
-  cmd->callback([init_cmd, o, exit_code] {
+  cmd->callback([init_cmd, o, settings, exit_code] {
     if (init_cmd->parsed()) return;
+    if (!settings->load(std::cerr)) {
+      *exit_code = 2;
+      return;
+    }
     if (o->cluster_name.empty()) {
       std::cerr << "podbucket agent: --cluster-name is required" << std::endl;
       *exit_code = 2;

@@ -195,19 +195,41 @@ std::unique_ptr<Catalog> make_catalog() {
 
 std::string settings_markdown() { return make_catalog()->table.markdown(); }
 
-std::vector<config::Issue> check_server_settings(const ServerCommandOptions& o) {
+namespace {
+
+/// An issue for each of `files` (key, path) whose path is set but names no regular file.
+std::vector<config::Issue> missing_files(std::initializer_list<std::pair<const char*, const std::string*>> files) {
   std::vector<config::Issue> issues;
-  if (o.tls_cert.empty() != o.tls_key.empty()) {
-    issues.push_back({o.tls_cert.empty() ? "server.tls_key" : "server.tls_cert",
-                      "tls_cert and tls_key go together: set both or neither"});
-  }
-  for (const auto& [key, path] : {std::pair{"server.tls_cert", &o.tls_cert}, std::pair{"server.tls_key", &o.tls_key}}) {
+  for (const auto& [key, path] : files) {
     std::error_code ec;
     if (!path->empty() && !std::filesystem::is_regular_file(*path, ec)) {
       issues.push_back({key, "no such file: " + *path});
     }
   }
   return issues;
+}
+
+}  // namespace
+
+std::vector<config::Issue> check_server_settings(const ServerCommandOptions& o) {
+  std::vector<config::Issue> issues;
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    issues.push_back({o.tls_cert.empty() ? "server.tls_key" : "server.tls_cert",
+                      "tls_cert and tls_key go together: set both or neither"});
+  }
+  for (auto& i : missing_files({{"server.tls_cert", &o.tls_cert}, {"server.tls_key", &o.tls_key}})) {
+    issues.push_back(std::move(i));
+  }
+  return issues;
+}
+
+std::vector<config::Issue> check_agent_settings(const AgentCommandOptions& o) {
+  return missing_files({{"agent.ca_file", &o.ca_file}});
+}
+
+std::vector<config::Issue> check_webhook_settings(const WebhookCommandOptions& o) {
+  return missing_files(
+      {{"webhook.tls_cert", &o.tls_cert}, {"webhook.tls_key", &o.tls_key}, {"webhook.ca_file", &o.ca_file}});
 }
 
 void CommandSettings::attach(CLI::App* cmd) {

@@ -74,5 +74,9 @@ class CommandSettings {
 
 /// The final check of the server section: tls_cert and tls_key come as a pair and name existing files.
 std::vector<config::Issue> check_server_settings(const ServerCommandOptions& o);
+/// The final check of the agent section: ca_file, when set, names an existing file.
+std::vector<config::Issue> check_agent_settings(const AgentCommandOptions& o);
+/// The final check of the webhook section: tls_cert, tls_key and ca_file, when set, name existing files.
+std::vector<config::Issue> check_webhook_settings(const WebhookCommandOptions& o);
 
 }  // namespace podbucket::cli

@@ -16,6 +16,7 @@
 #include "agent/own_credentials.h"
 #include "cli/server_command.h"
 #include "cli/server_runtime.h"
+#include "cli/settings.h"
 #include "observe/logging.h"
 #include "core/clock.h"
 #include "crypto/hash.h"
@@ -211,34 +212,10 @@ int run_webhook(const WebhookCommandOptions& o) {
 void add_webhook_command(CLI::App& app, int* exit_code) {
   auto o = std::make_shared<WebhookCommandOptions>();
   auto* cmd = app.add_subcommand("webhook", "Run the EKS pod identity mutating admission webhook (HTTPS)");
-  cmd->add_option("--listen", o->listen, "HOST:PORT to serve /mutate and /healthz on")->capture_default_str();
-  cmd->add_option("--probe-listen", o->probe_listen,
-                  "HOST:PORT of the plain-HTTP /healthz and /readyz for the kubelet (\"off\" disables them)")
-      ->capture_default_str();
-  cmd->add_option("--tls-cert", o->tls_cert, "PEM certificate (chain) the API server will see")
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--tls-key", o->tls_key, "PEM private key")->check(CLI::ExistingFile);
-  cmd->add_option("--cluster-name", o->cluster_name, "Cluster whose associations select the pods to patch");
-  cmd->add_option("--endpoint", o->endpoint, "The podbucket server's URL (EKS ListPodIdentityAssociations)");
-  cmd->add_option("--region", o->region, "Region to sign EKS calls for (default $AWS_REGION or us-east-1)");
-  cmd->add_option("--associations-file", o->associations_file,
-                  "Instead of the server: a file {\"identities\":[{\"namespace\":..,\"serviceAccount\":..}]}, "
-                  "re-read when it changes");
-  cmd->add_option("--refresh-interval", o->refresh_interval_s, "Seconds between two association refreshes")
-      ->capture_default_str()
-      ->check(CLI::Range(0.05, 86400.0));
-  cmd->add_option("--credentials-file", o->credentials_file,
-                  "Shared credentials file for the EKS calls (default: the AWS_* environment variables)");
-  cmd->add_option("--profile", o->profile, "Profile of the credentials file");
-  cmd->add_option("--ca-file", o->ca_file, "PEM CA bundle to verify an https --endpoint with")
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--container-credentials-full-uri", o->full_uri, "AWS_CONTAINER_CREDENTIALS_FULL_URI to inject")
-      ->capture_default_str();
-  cmd->add_option("--token-expiration", o->token_expiration,
-                  "expirationSeconds of the projected token (86400 is jittered into [79200, 86400])")
-      ->capture_default_str();
-  cmd->add_option("--aws-default-region", o->aws_default_region, "Also inject AWS_DEFAULT_REGION and AWS_REGION");
-  cmd->add_flag("--sts-regional-endpoint", o->sts_regional_endpoint, "Also inject AWS_STS_REGIONAL_ENDPOINTS=regional");
+  auto settings = std::make_shared<CommandSettings>("webhook");
+  add_webhook_settings(settings->table(), *o);
+  settings->set_final_check([o] { return check_webhook_settings(*o); });
+  settings->attach(cmd);
 
   auto m = std::make_shared<webhook::ManifestOptions>();
   auto ca = std::make_shared<std::string>();
@@ -262,8 +239,12 @@ void add_webhook_command(CLI::App& app, int* exit_code) {
     std::cout << webhook::mutating_webhook_configuration(*m);
     *exit_code = 0;
   });
-  cmd->callback([manifest, o, exit_code] {
+  cmd->callback([manifest, o, settings, exit_code] {
     if (manifest->parsed()) return;
+    if (!settings->load(std::cerr)) {
+      *exit_code = 2;
+      return;
+    }
     *exit_code = run_webhook(*o);
   });
 }
