@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/agent_command.h"
+#include "cli/audit_command.h"
 #include "cli/cluster_commands.h"
 #include "cli/config_command.h"
 #include "cli/gitlab_command.h"
@@ -23,6 +24,7 @@ int run(int argc, char** argv) {
   add_agent_command(app, &exit_code);
   add_webhook_command(app, &exit_code);
   add_up_command(app, &exit_code);
+  add_audit_command(app, &exit_code);
   add_config_command(app, &exit_code);
   add_version_command(app, &exit_code);
   try {
