@@ -273,8 +273,9 @@ std::string render_cloudtrail_event(const RequestSummary& s, const AuditContext&
   j.str("eventName", s.operation);
   j.str("awsRegion", s.region);
   j.str("sourceIPAddress", s.remote_ip);
-  j.str("userAgent", s.user_agent);
-  if (!s.error_code.empty()) j.str("errorCode", s.error_code).str("errorMessage", s.error_message);
+  j.str("userAgent", redact_secrets_in_text(s.user_agent));
+  if (!s.error_code.empty())
+    j.str("errorCode", s.error_code).str("errorMessage", redact_secrets_in_text(s.error_message));
   write_parameters(j, s.parameters);
   j.null("responseElements");
   j.open("additionalEventData").open_array("authorizationDecisions");

@@ -136,7 +136,8 @@ TEST(AuditEvent, RenderedLineIsValidJsonWhateverTheClientSent) {
   EXPECT_EQ(e["userAgent"], std::string("quote\" backslash\\ newline\n tab\t nul") + std::string(1, '\0') +
                                 "\x01 \xef\xbf\xbd\xef\xbf\xbd end");
   EXPECT_EQ(e["requestParameters"]["key"],
-            "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 bad:\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+            "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 bad:\xef\xbf\xbd\xef\xbf\xbd "
+            "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
   EXPECT_EQ(e["requestParameters"]["tags"][0]["key"], "team");
   EXPECT_EQ(e["requestParameters"]["bucketName"], "b");
 }
@@ -145,6 +146,8 @@ TEST(AuditEvent, PlainParametersAreRedactedToo) {
   RequestSummary s = user_put();
   s.parameters["SessionToken"] = "FQoGZXIvYXdzEXAMPLE";
   s.parameters["note"] = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
+  s.error_message = "Value 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln' at 'webIdentityToken' failed";
+  s.user_agent = "tool/1 eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
   std::string line = render_cloudtrail_event(s, {}, "e");
   EXPECT_EQ(line.find("FQoG"), std::string::npos);
   EXPECT_EQ(line.find("eyJ"), std::string::npos);

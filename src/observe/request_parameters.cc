@@ -124,6 +124,42 @@ bool looks_like_secret_value(std::string_view value) {
   return dots == 2;
 }
 
+std::string redact_secrets_in_text(std::string_view text) {
+  if (text.find("eyJ") == std::string_view::npos && text.find("Value '") == std::string_view::npos)
+    return std::string(text);
+  auto b64url = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; };
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text.compare(i, 3, "eyJ") == 0) {
+      // A JWT: header.payload.signature (the signature may be empty for "none").
+      size_t end = i, dots = 0;
+      while (end < text.size() && (b64url(text[end]) || (text[end] == '.' && dots < 2))) dots += text[end++] == '.';
+      if (dots == 2) {
+        out += kRedacted;
+        i = end;
+        continue;
+      }
+    }
+    if (text.compare(i, 7, "Value '") == 0) {
+      // AWS's validation message: "Value 'VALUE' at 'member' failed to satisfy constraint: ...".
+      size_t value_start = i + 7;
+      size_t at = text.find("' at '", value_start);
+      size_t member_end = at == std::string_view::npos ? at : text.find('\'', at + 6);
+      if (member_end != std::string_view::npos &&
+          is_secret_parameter(text.substr(at + 6, member_end - (at + 6)))) {
+        out += "Value '";
+        out += kRedacted;
+        i = at;  // continue with "' at 'member'"
+        continue;
+      }
+    }
+    out += text[i++];
+  }
+  return out;
+}
+
 std::string lower_camel(std::string_view name) {
   std::string out(name);
   // "SSEKMSKeyId" style runs of capitals lower as a block except the last one before a lowercase letter.

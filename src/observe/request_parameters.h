@@ -35,6 +35,11 @@ bool is_secret_parameter(std::string_view name);
 /// redacted whatever its name.
 bool looks_like_secret_value(std::string_view value);
 
+/// `text` (an error message, a user agent) with secrets cut out: every JWT-shaped run ("eyJ" + three base64url
+/// segments) and the quoted value of AWS validation messages about a secret member ("Value '...' at
+/// 'webIdentityToken'") become kRedacted. Returns `text` unchanged when there is nothing to cut.
+std::string redact_secrets_in_text(std::string_view text);
+
 /// "RoleSessionName" → "roleSessionName", as CloudTrail spells requestParameters names.
 std::string lower_camel(std::string_view name);
 

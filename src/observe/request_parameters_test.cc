@@ -42,6 +42,20 @@ TEST(SecretValues, JwtsAndAuthorizationHeadersAreRecognised) {
   EXPECT_FALSE(looks_like_secret_value("arn:aws:iam::000000000000:role/r"));
 }
 
+TEST(SecretText, JwtsAndSecretValidationValuesAreCutFromMessages) {
+  const std::string jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
+  EXPECT_EQ(redact_secrets_in_text("1 validation error detected: Value '" + jwt +
+                                   "' at 'webIdentityToken' failed to satisfy constraint: Member must have length "
+                                   "less than or equal to 20000"),
+            "1 validation error detected: Value 'HIDDEN_DUE_TO_SECURITY_REASONS' at 'webIdentityToken' failed to "
+            "satisfy constraint: Member must have length less than or equal to 20000");
+  EXPECT_EQ(redact_secrets_in_text("token " + jwt + " rejected"), "token HIDDEN_DUE_TO_SECURITY_REASONS rejected");
+  EXPECT_EQ(redact_secrets_in_text("Value 'x' at 'password' bad; Value 'ok' at 'roleSessionName' bad"),
+            "Value 'HIDDEN_DUE_TO_SECURITY_REASONS' at 'password' bad; Value 'ok' at 'roleSessionName' bad");
+  for (const char* plain : {"Access Denied", "eyJ.not", "Value 'a' without member", "Value 'x' at 'unterminated"})
+    EXPECT_EQ(redact_secrets_in_text(plain), plain);
+}
+
 TEST(LowerCamel, FollowsCloudTrailSpelling) {
   EXPECT_EQ(lower_camel("RoleSessionName"), "roleSessionName");
   EXPECT_EQ(lower_camel("KeyId"), "keyId");
