@@ -46,6 +46,20 @@ def _get(url):
         return r.read()
 
 
+def _unsigned_form(params):
+    """An unsigned form POST to the server (STS's AssumeRoleWithWebIdentity); returns (status, body)."""
+    import http.client
+    import urllib.parse
+    body = urllib.parse.urlencode(params).encode()
+    conn = http.client.HTTPConnection("127.0.0.1", SRV.port, timeout=30)
+    try:
+        conn.request("POST", "/", body=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+        r = conn.getresponse()
+        return r.status, r.read()
+    finally:
+        conn.close()
+
+
 def _scenario():
     from botocore.exceptions import ClientError
     SECRETS["root secret key"] = SRV.secret_key
@@ -119,6 +133,17 @@ def _scenario():
         raise AssertionError("DeleteObject should be denied")
     except ClientError as e:
         assert e.response["Error"]["Code"] == "AccessDenied", e.response
+
+    # Web identity tokens (unsigned STS calls): a forged one, and one too long, which STS's ValidationError echoes.
+    for name, size in (("web identity token", 40), ("oversized web identity token", 15000)):
+        token = ".".join(base64.urlsafe_b64encode(os.urandom(n)).decode().rstrip("=")
+                         for n in (24, size, 48))
+        token = "eyJ" + token[3:]
+        SECRETS[name] = token
+        status, body = _unsigned_form({"Action": "AssumeRoleWithWebIdentity", "Version": "2011-06-15",
+                                       "RoleArn": role_arn, "RoleSessionName": "web", "WebIdentityToken": token})
+        assert status == 400, (status, body)
+        FACTS.setdefault("web_identity_errors", []).append(re.search(rb"<Code>(\w+)</Code>", body).group(1).decode())
 
     # A request with a wrong secret: failed authentication is audited too.
     try:
@@ -270,6 +295,19 @@ class Sessions(unittest.TestCase):
         denied = [e for e in session if e["eventName"] == "DeleteObject"][0]
         self.assertEqual(denied["errorCode"], "AccessDenied")
         self.assertEqual(denied["additionalEventData"]["authorizationDecisions"][0]["decision"], "ImplicitDeny")
+
+
+class WebIdentity(unittest.TestCase):
+    def test_rejected_tokens_are_audited_without_the_token(self):
+        events = [e for e in TRAIL["events"] if e["eventName"] == "AssumeRoleWithWebIdentity"]
+        self.assertEqual([e["errorCode"] for e in events], FACTS["web_identity_errors"])
+        self.assertIn("ValidationError", FACTS["web_identity_errors"])  # the oversized one
+        for e in events:
+            self.assertEqual(e["userIdentity"]["type"], "AWSAccount")
+            self.assertEqual(e["requestParameters"]["webIdentityToken"], "HIDDEN_DUE_TO_SECURITY_REASONS")
+            self.assertEqual(e["requestParameters"]["roleArn"], FACTS["role_arn"])
+        too_long = [e for e in events if e["errorCode"] == "ValidationError"][0]
+        self.assertIn("Value 'HIDDEN_DUE_TO_SECURITY_REASONS' at 'webIdentityToken'", too_long["errorMessage"])
 
 
 class NoSecrets(unittest.TestCase):
