@@ -215,6 +215,9 @@ core::Result<http::Response> Dispatcher::serve(http::Request& req, Exchange& x) 
   }
   x.service = pick_service(req, scope && *scope ? (*scope)->service : std::string_view(), action);
   if (!scope) return scope.error();
+  // The key the request claims, for the audit trail of a request whose signature then fails to verify; a verified
+  // caller's identity replaces it.
+  if (*scope) x.summary.identity.access_key_id = (*scope)->access_key_id;
   if (!action.empty()) x.summary.operation = action;
 
   if (x.service == Service::kS3) return serve_s3(req, x);

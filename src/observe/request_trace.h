@@ -51,7 +51,6 @@ struct RequestSummary {
   uint64_t bytes_in = 0;      // request body bytes read
   uint64_t bytes_out = 0;     // response body bytes (0 for HEAD)
   double latency_s = 0;       // handler time, seconds
-  bool read_only = true;      // false for a call that changes state (CloudTrail's readOnly)
   std::vector<AuthzRecord> decisions;
   std::map<std::string, std::string> parameters;  // CloudTrail requestParameters; never secrets
 };

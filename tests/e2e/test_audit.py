@@ -231,10 +231,10 @@ class Decisions(unittest.TestCase):
         self.assertEqual(len(puts), 1)
         self.assertEqual(puts[0]["additionalEventData"]["authorizationDecisions"][0]["policy"], "(root user)")
 
-    def test_a_failed_signature_is_audited_without_identity(self):
+    def test_a_failed_signature_is_audited_with_the_key_it_claimed(self):
         forged = [e for e in TRAIL["events"] if e.get("errorCode") == "SignatureDoesNotMatch"]
         self.assertEqual(len(forged), 1)
-        self.assertEqual(forged[0]["userIdentity"], {"type": "Unknown"})
+        self.assertEqual(forged[0]["userIdentity"], {"type": "Unknown", "accessKeyId": FACTS["user_key"]})
         self.assertEqual(forged[0]["eventName"], "PutObject")
 
     def test_kms_calls_have_their_parameters_but_no_data(self):
