@@ -3,9 +3,11 @@
 #include <zlib.h>
 
 #include <array>
+#include <atomic>
 #include <bit>
 #include <cstring>
 
+#include "crypto/crc64nvme.h"
 #include "crypto/evp.h"
 #include "crypto/hash.h"
 
@@ -20,7 +22,7 @@ static_assert(std::endian::native == std::endian::little, "the table-driven CRCs
 
 constexpr uint32_t kCrc32cPoly = 0x82f63b78;             // reflected Castagnoli
 constexpr uint32_t kCrc32Poly = 0xedb88320;              // reflected ISO-HDLC
-constexpr uint64_t kCrc64NvmePoly = 0x9a6c9329ac4bc9b5;  // reflected NVMe
+constexpr uint64_t kCrc64NvmePoly = detail::kCrc64NvmePolyReflected;  // reflected NVMe
 
 // ---- GF(2) operators on a reflected CRC register (up to 64 bits) ----------------------------------------------
 
@@ -215,7 +217,14 @@ bool cpu_has_sse42() {
   static const bool has = __builtin_cpu_supports("sse4.2");
   return has;
 }
+
+bool cpu_has_pclmul() {
+  static const bool has = __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
+  return has;
+}
 #endif
+
+std::atomic<bool> crc64_force_table{false};
 
 // ---- Hashers ---------------------------------------------------------------------------------------------------
 
@@ -282,8 +291,30 @@ uint32_t crc32c_software(std::string_view data, uint32_t crc) {
 }
 
 uint64_t crc64nvme(std::string_view data, uint64_t crc) {
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+  size_t n = data.size();
+  uint64_t reg = ~crc;
+  if (crc64nvme_uses_clmul()) {
+    size_t done = detail::crc64nvme_clmul(reg, p, n);
+    p += done;
+    n -= done;
+  }
+  return ~crc_slice8<uint64_t>(crc64_tables(), reg, p, n);
+}
+
+uint64_t crc64nvme_table(std::string_view data, uint64_t crc) {
   return ~crc_slice8<uint64_t>(crc64_tables(), ~crc, reinterpret_cast<const unsigned char*>(data.data()),
                                data.size());
+}
+
+void crc64nvme_force_table(bool force) { crc64_force_table.store(force, std::memory_order_relaxed); }
+
+bool crc64nvme_uses_clmul() {
+#if defined(__x86_64__)
+  return cpu_has_pclmul() && !crc64_force_table.load(std::memory_order_relaxed);
+#else
+  return false;
+#endif
 }
 
 std::optional<ChecksumAlgorithm> parse_checksum_algorithm(std::string_view name) {

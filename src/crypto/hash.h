@@ -42,7 +42,8 @@ std::unique_ptr<Hasher> make_sha1();
 uint32_t crc32(std::string_view data, uint32_t crc = 0);
 /// CRC-32C (Castagnoli, iSCSI), same conventions. Uses SSE4.2 when the CPU has it.
 uint32_t crc32c(std::string_view data, uint32_t crc = 0);
-/// CRC-64/NVME (reflected poly 0x9a6c9329ac4bc9b5, init and xorout all ones), same conventions.
+/// CRC-64/NVME (reflected poly 0x9a6c9329ac4bc9b5, init and xorout all ones), same conventions. Folds 16-byte
+/// lanes with PCLMULQDQ when the CPU has it (and SSE4.1), else (and for the last < 16 bytes) uses 8x256 tables.
 uint64_t crc64nvme(std::string_view data, uint64_t crc = 0);
 
 /// The S3 additional checksum algorithms (x-amz-checksum-*).
