@@ -29,6 +29,7 @@ struct ServerCommandOptions {
   std::string audit_file;                        // empty = DATA_DIR/audit/trail.jsonl; "off" disables the trail
   uint64_t audit_max_bytes = 100ull << 20;       // rotate the trail file when it reaches this size (bytes)
   int audit_max_files = 10;                      // rotated trail files kept besides the current one
+  bool audit_read_data_events = true;            // false: successful S3 object reads and listings are not audited
 };
 
 /// Splits "HOST:PORT" (IPv6 as "[::1]:PORT"). Returns nullopt for a missing or out-of-range port or empty host.

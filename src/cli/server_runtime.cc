@@ -111,6 +111,7 @@ ServerRuntime::ServerRuntime(const ServerCommandOptions& o) : options_(o), parts
     audit.writer.max_bytes = o.audit_max_bytes;
     audit.writer.max_files = o.audit_max_files;
     audit.account_id = o.account_id;
+    audit.read_data_events = o.audit_read_data_events;
     auto trail = std::make_shared<observe::AuditTrail>(std::move(audit));  // lives as long as the dispatcher
     p.dispatcher->add_observer([trail](const observe::RequestSummary& s) { trail->record(s); });
   }

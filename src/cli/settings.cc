@@ -95,6 +95,8 @@ void add_server_settings(config::Table& t, ServerCommandOptions& o) {
         "Size at which the audit file is rotated");
   t.add("server", "audit_max_files", &o.audit_max_files, config::integer(0, 1000),
         "Rotated audit files kept besides the current one");
+  t.add("server", "audit_read_data_events", &o.audit_read_data_events, config::boolean(),
+        "Audit successful S3 object reads and listings too (false keeps denied reads and every write)");
   t.add_env_only("server", "root_access_key_id", "PODBUCKET_ROOT_ACCESS_KEY_ID",
                  "Access key id of the root user; set with PODBUCKET_ROOT_SECRET_ACCESS_KEY, else keys are generated "
                  "once and kept in DATA_DIR/root-credentials.json");

@@ -400,5 +400,34 @@ class Rotation(unittest.TestCase):
             shutil.rmtree(srv.tmp, ignore_errors=True)
 
 
+class WriteOnlyDataEvents(unittest.TestCase):
+    def test_without_read_data_events_successful_object_reads_are_left_out(self):
+        from botocore.exceptions import ClientError
+        srv = harness.Server(extra_args=["--audit-read-data-events=false"])
+        srv.start()
+        try:
+            s3 = srv.s3()
+            bucket = harness.unique_bucket("wo")
+            s3.create_bucket(Bucket=bucket)
+            s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+            s3.get_object(Bucket=bucket, Key="k")["Body"].read()
+            s3.list_objects_v2(Bucket=bucket)
+            anonymous = srv.request("GET", f"/{bucket}/k", sign=False)
+            self.assertEqual(anonymous[0], 403)
+        finally:
+            srv.stop(cleanup=False)
+        try:
+            events = [json.loads(line) for p in harness_trail_files(srv.data_dir)
+                      for line in p.read_text().splitlines()]
+            names = [(e["eventName"], e.get("errorCode", "")) for e in events]
+            self.assertIn(("CreateBucket", ""), names)
+            self.assertIn(("PutObject", ""), names)
+            self.assertIn(("GetObject", "AccessDenied"), names)  # a denied read is still recorded
+            self.assertNotIn(("GetObject", ""), names)
+            self.assertNotIn(("ListObjectsV2", ""), names)
+        finally:
+            import shutil
+            shutil.rmtree(srv.tmp, ignore_errors=True)
+
 if __name__ == "__main__":
     harness.main()
