@@ -14,11 +14,15 @@ constexpr std::string_view kConnectionsHelp = "HTTP connections currently open, 
 
 }  // namespace
 
-std::vector<api::ReadinessCheck> server_readiness_checks(store::Metadata& meta, std::filesystem::path data_dir,
-                                                         kms::KeyService& keys) {
+std::vector<api::ReadinessCheck> server_readiness_checks(store::Metadata& meta, store::Documents& control,
+                                                         std::filesystem::path data_dir, kms::KeyService& keys) {
   std::vector<api::ReadinessCheck> checks;
   checks.push_back({"metadata", [&meta] {
                       meta.find_bucket("");  // throws store::Unavailable when the database cannot answer
+                      return std::string();
+                    }});
+  checks.push_back({"control", [&control] {
+                      control.get("readyz", "probe");  // throws store::Unavailable when control.db cannot answer
                       return std::string();
                     }});
   checks.push_back({"disk", [dir = std::move(data_dir)] { return api::probe_writable(dir); }});

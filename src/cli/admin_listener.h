@@ -10,17 +10,19 @@
 #include "api/admin.h"
 #include "http/server.h"
 #include "kms/key_service.h"
+#include "store/documents.h"
 #include "store/metadata.h"
 
 namespace podbucket::cli {
 
 /// The readiness checks of `podbucket server` (Kubernetes readiness probe, /readyz):
 ///   "metadata": meta.db answers a query (a bucket lookup);
+///   "control": control.db (IAM, STS, KMS, EKS documents) answers a lookup;
 ///   "disk": a probe file can be created, written, fsync-ed and unlinked in `data_dir` (api::probe_writable);
 ///   "kms": the KMS root key is loaded: the SSE-S3 master key it unwraps seals and opens a fresh data key.
 /// The references outlive the checks.
-std::vector<api::ReadinessCheck> server_readiness_checks(store::Metadata& meta, std::filesystem::path data_dir,
-                                                         kms::KeyService& keys);
+std::vector<api::ReadinessCheck> server_readiness_checks(store::Metadata& meta, store::Documents& control,
+                                                         std::filesystem::path data_dir, kms::KeyService& keys);
 
 /// The admin listener. Also publishes podbucket_open_connections{listener="s3"|"admin"} (gauges read from
 /// http::Server::connection_count()) while it lives.

@@ -55,6 +55,8 @@ class ControlPlaneStack {
   api::ControlPlane handlers();
   /// Access-key sources beside the root user's: IAM users' keys, then STS sessions.
   std::vector<sigv4::KeyLookup> key_lookups() const;
+  /// The IAM/STS/KMS/EKS document store (control.db), for the readiness check.
+  store::Documents& documents() { return *documents_; }
   /// The base URL of local clusters' OIDC issuers, once the listening port is known.
   void set_public_endpoint(std::string endpoint);
 

@@ -130,7 +130,8 @@ ServerRuntime::ServerRuntime(const ServerCommandOptions& o) : options_(o), parts
   p.lifecycle = std::make_unique<s3::lifecycle::Worker>(*p.meta, *p.blobs, p.clock, p.random, p.config,
                                                         lifecycle_options);
   p.admin = std::make_unique<AdminListener>(
-      o.admin_listen, server_readiness_checks(*p.meta, data, *p.control->handlers().key_service), *p.server);
+      o.admin_listen, server_readiness_checks(*p.meta, p.control->documents(), data,
+                                                   *p.control->handlers().key_service), *p.server);
 }
 
 ServerRuntime::~ServerRuntime() { stop(); }

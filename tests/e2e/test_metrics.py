@@ -361,6 +361,7 @@ class TestHealth(unittest.TestCase):
             self.assertEqual(status, 503, body)
             self.assertIn("[-]disk failed: create ", body)
             self.assertIn("[+]metadata ok\n", body)
+            self.assertIn("[+]control ok\n", body)
             self.assertIn("readyz check failed", body)
             status, _, _ = admin("GET", "/healthz")
             self.assertEqual(status, 200, "alive, though not ready")
