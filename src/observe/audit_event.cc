@@ -174,6 +174,12 @@ void write_user_identity(JsonLine& j, const Identity& id) {
     return;
   }
   j.str("type", id.type);
+  if (id.type == "WebIdentityUser") {
+    // As CloudTrail records AssumeRoleWithWebIdentity: provider:audience:subject, the subject, the provider.
+    j.str("principalId", id.principal_id).str("userName", id.user_name);
+    j.str("identityProvider", id.identity_provider).close();
+    return;
+  }
   if (id.type == "AWSAccount") {
     j.str("principalId", "").str("accountId", "anonymous").close();
     return;

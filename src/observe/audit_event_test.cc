@@ -106,6 +106,18 @@ TEST(AuditEvent, AnonymousAndUnauthenticatedIdentities) {
             nlohmann::ordered_json::parse(R"({"type":"Unknown","accessKeyId":"AKIACLAIMED"})"));
 }
 
+TEST(AuditEvent, WebIdentityUserIsNamedByProviderAudienceAndSubject) {
+  RequestSummary s = user_put();
+  s.identity = {};
+  s.identity.type = "WebIdentityUser";
+  s.identity.principal_id = "oidc.example:sts.amazonaws.com:system:serviceaccount:gitlab:web";
+  s.identity.user_name = "system:serviceaccount:gitlab:web";
+  s.identity.identity_provider = "oidc.example";
+  EXPECT_EQ(to_cloudtrail_event(s, {}, "e")["userIdentity"], nlohmann::ordered_json::parse(R"({
+      "type":"WebIdentityUser","principalId":"oidc.example:sts.amazonaws.com:system:serviceaccount:gitlab:web",
+      "userName":"system:serviceaccount:gitlab:web","identityProvider":"oidc.example"})"));
+}
+
 TEST(AuditEvent, ControlPlaneEventsAreManagementEvents) {
   RequestSummary s = user_put();
   s.service = "kms";

@@ -22,7 +22,8 @@ struct AuthzRecord {
 
 /// Who made the request: the verified caller without its secrets (no secret key, no session token).
 struct Identity {
-  std::string type;  // CloudTrail's userIdentity.type: "Root", "IAMUser", "AssumedRole", "AWSAccount"(anonymous)
+  std::string type;  // CloudTrail's userIdentity.type: "Root", "IAMUser", "AssumedRole", "AWSAccount"(anonymous),
+                     // "WebIdentityUser" (set by STS for AssumeRoleWithWebIdentity)
   std::string arn;   // empty for anonymous callers
   std::string account_id;
   std::string principal_id;  // aws:userid
@@ -32,6 +33,7 @@ struct Identity {
   std::string session_name;                  // role sessions
   int64_t session_issued_s = 0;              // role sessions: Unix seconds
   std::map<std::string, std::string> tags;   // session tags (aws:PrincipalTag/*)
+  std::string identity_provider;             // WebIdentityUser: the OIDC provider (issuer without https://)
 };
 
 /// Everything known about a request when it ends.

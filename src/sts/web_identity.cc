@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/time_format.h"
+#include "observe/request_trace.h"
 #include "sts/assume.h"
 #include "sts/errors.h"
 #include "sts/jwt.h"
@@ -90,6 +91,14 @@ core::Result<AssumedRole> RoleAssumer::assume_role_with_web_identity(const iam::
       }
     }
     if (audience.empty()) return core::AwsError(kInvalidIdentityToken, "Incorrect token audience");
+  }
+  // From here on the caller is known: the audit trail names it as CloudTrail does (userIdentity WebIdentityUser).
+  if (auto* request = observe::current_request()) {
+    const std::string provider_host = provider_name(provider->issuer);
+    request->identity.type = "WebIdentityUser";
+    request->identity.principal_id = provider_host + ":" + audience + ":" + token->subject;
+    request->identity.user_name = token->subject;
+    request->identity.identity_provider = provider_host;
   }
   std::vector<iam::Tag> tags;
   std::vector<std::string> transitive;

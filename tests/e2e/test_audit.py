@@ -145,6 +145,21 @@ def _scenario():
         assert status == 400, (status, body)
         FACTS.setdefault("web_identity_errors", []).append(re.search(rb"<Code>(\w+)</Code>", body).group(1).decode())
 
+    # A valid one: a service account token of a local cluster, for a role trusting the cluster's OIDC provider.
+    SRV.ensure_cluster("audit-cluster")
+    issuer = SRV.eks("GET", "/clusters/audit-cluster")["cluster"]["identity"]["oidc"]["issuer"]
+    provider = issuer.split("://", 1)[1]
+    web_role = SRV.role("audit-web", {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Federated": f"arn:aws:iam::{account}:oidc-provider/{provider}"},
+        "Action": "sts:AssumeRoleWithWebIdentity"}]})
+    token = SRV.mint("audit-cluster", "gitlab", "web", audience="sts.amazonaws.com")
+    SECRETS["valid web identity token"] = token
+    status, body = _unsigned_form({"Action": "AssumeRoleWithWebIdentity", "Version": "2011-06-15",
+                                   "RoleArn": web_role, "RoleSessionName": "web-ok", "WebIdentityToken": token})
+    assert status == 200, (status, body)
+    SECRETS["web identity session token"] = re.search(rb"<SessionToken>([^<]+)</SessionToken>", body).group(1).decode()
+    FACTS["web_provider"] = provider
+
     # A request with a wrong secret: failed authentication is audited too.
     try:
         SRV.s3(user_key, "not-the-secret-" + "x" * 25).put_object(Bucket=bucket, Key="docs/forged", Body=b"x")
@@ -298,8 +313,18 @@ class Sessions(unittest.TestCase):
 
 
 class WebIdentity(unittest.TestCase):
+    def test_an_accepted_token_names_its_web_identity_user(self):
+        events = [e for e in TRAIL["events"] if e["eventName"] == "AssumeRoleWithWebIdentity" and
+                  "errorCode" not in e]
+        self.assertEqual(len(events), 1)
+        provider, subject = FACTS["web_provider"], "system:serviceaccount:gitlab:web"
+        self.assertEqual(events[0]["userIdentity"], {
+            "type": "WebIdentityUser", "principalId": f"{provider}:sts.amazonaws.com:{subject}",
+            "userName": subject, "identityProvider": provider})
+        self.assertEqual(events[0]["requestParameters"]["webIdentityToken"], "HIDDEN_DUE_TO_SECURITY_REASONS")
+
     def test_rejected_tokens_are_audited_without_the_token(self):
-        events = [e for e in TRAIL["events"] if e["eventName"] == "AssumeRoleWithWebIdentity"]
+        events = [e for e in TRAIL["events"] if e["eventName"] == "AssumeRoleWithWebIdentity" and "errorCode" in e]
         self.assertEqual([e["errorCode"] for e in events], FACTS["web_identity_errors"])
         self.assertIn("ValidationError", FACTS["web_identity_errors"])  # the oversized one
         for e in events:
