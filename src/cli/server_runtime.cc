@@ -1,6 +1,7 @@
 #include "cli/server_runtime.h"
 
 #include <pthread.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <iostream>
@@ -32,6 +33,21 @@ void sweep_orphans(store::Metadata& meta, store::Blobs& blobs) {
   size_t removed =
       blobs.sweep_orphans([&](std::string_view id) { return referenced.count(std::string(id)) > 0; });
   if (removed > 0) spdlog::info("removed {} orphan blob file(s)", removed);
+}
+
+// control.db holds IAM users' secret keys and meta.db every object's metadata: nothing in the data dir is for other
+// users. Files the server creates get no group or other bits (umask 077, which SQLite's -wal/-shm files follow too);
+// the data dir and the databases an earlier version left readable are tightened, since they are the server's own.
+void make_private_data_dir(const std::filesystem::path& data) {
+  ::umask(077);
+  namespace fs = std::filesystem;
+  fs::create_directories(data);
+  fs::permissions(data, fs::perms::owner_all, fs::perm_options::replace);
+  for (const char* name : {"meta.db", "meta.db-wal", "meta.db-shm", "control.db", "control.db-wal", "control.db-shm"}) {
+    std::error_code ec;
+    if (fs::exists(data / name, ec)) fs::permissions(data / name, fs::perms::owner_read | fs::perms::owner_write,
+                                                      fs::perm_options::replace, ec);
+  }
 }
 
 }  // namespace
@@ -77,7 +93,7 @@ ServerRuntime::ServerRuntime(const ServerCommandOptions& o) : options_(o), parts
   auto listen = parse_listen(o.listen);
   if (!listen) throw std::runtime_error("--listen: expected HOST:PORT, got '" + o.listen + "'");
   std::filesystem::path data(o.data_dir);
-  std::filesystem::create_directories(data);
+  make_private_data_dir(data);
   Parts& p = *parts_;
 
   p.meta = store::make_sqlite_metadata((data / "meta.db").string());

@@ -21,8 +21,10 @@ int wait_for_stop_signal(const sigset_t& signals);
 
 class ServerRuntime {
  public:
-  /// Opens the data dir (created if missing), sweeps orphan blobs, loads or generates the root credentials
-  /// (printing them on stdout when generated: the one place a secret is shown) and builds every service.
+  /// Opens the data dir (created if missing; made 0700 with its databases 0600, and the process umask set to 077
+  /// so that nothing the server writes is readable by other users), sweeps orphan blobs, loads or generates the
+  /// root credentials (printing them on stdout when generated: the one place a secret is shown) and builds every
+  /// service.
   /// Throws std::runtime_error (bad --listen, unreadable data, bad KMS root key) or store::Unavailable.
   explicit ServerRuntime(const ServerCommandOptions& options);
   ~ServerRuntime();

@@ -168,6 +168,16 @@ class NoSecrets(unittest.TestCase):
         self._assert_clean("metrics", OUT["metrics"])
 
 
+class PrivateData(unittest.TestCase):
+    def test_nothing_in_the_data_dir_is_readable_by_others(self):
+        # control.db holds the IAM user's secret key; meta.db, the blobs and the trail are the server's own.
+        import stat
+        self.assertEqual(stat.S_IMODE(SRV.data_dir.stat().st_mode), 0o700)
+        for path in SRV.data_dir.rglob("*"):
+            mode = stat.S_IMODE(path.lstat().st_mode)
+            self.assertEqual(mode & 0o077, 0, f"{path} is {oct(mode)}")
+
+
 class AccessLog(unittest.TestCase):
     def test_every_request_line_parses_and_names_its_principal(self):
         lines = _json_lines(OUT["log"], ("request_id", "service", "operation", "status"))
