@@ -102,7 +102,7 @@ void add_cluster_commands(CLI::App& app, int* exit_code) {
   auto cluster = app.add_subcommand("cluster", "Manage clusters whose service-account tokens podbucket trusts");
   cluster->require_subcommand(1);
   auto add = std::make_shared<ClusterAddOptions>();
-  auto* a = cluster->add_subcommand("add", "Register a Kubernetes cluster's token issuer and its keys");
+  auto* a = cluster->add_subcommand("add", "Register a Kubernetes cluster's token issuer and its keys (as the root user: PODBUCKET_ROOT_ACCESS_KEY_ID / PODBUCKET_ROOT_SECRET_ACCESS_KEY)");
   add_target_options(a, add->target);
   a->add_option("name", add->name, "Cluster name")->required();
   a->add_option("--issuer", add->issuer, "The API server's service-account issuer URL")->required();

@@ -30,7 +30,8 @@ int run(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version end here with 0; every command-line mistake exits 2, as a bad setting does.
+    return app.exit(e) == 0 ? 0 : 2;
   }
   return exit_code;
 }

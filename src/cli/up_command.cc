@@ -186,6 +186,7 @@ int run_up(const UpOptions& o) {
     tokens.stop();
     agent.stop();
     runtime.stop();
+    spdlog::info("stopped");
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "podbucket up: " << e.what() << std::endl;

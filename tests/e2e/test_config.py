@@ -143,6 +143,15 @@ class BadSettingsTest(unittest.TestCase):
         self.assertNotIn("listening on", p.stdout)
         self.assertFalse((Tmp.dir / "never").exists())
 
+    def test_command_line_mistakes_exit_2_like_bad_settings(self):
+        # Found by a first-time user: CLI11's own codes (109, 106) leaked out for an unknown flag or a missing FILE.
+        p = podbucket("server", "--bogus", "--data-dir", str(Tmp.dir / "never3"))
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("--bogus", p.stderr)
+        self.assertEqual(podbucket("config", "check").returncode, 2)
+        self.assertEqual(podbucket("server", "--help").returncode, 0)
+        self.assertFalse((Tmp.dir / "never3").exists())
+
     def test_bad_file_stops_the_server(self):
         bad = Tmp.dir / "bad-server.yaml"
         bad.write_text("server:\n  listen: 127.0.0.1:0\n  region: eu-west-1\n  regoin: eu-west-2\n")
