@@ -1,5 +1,7 @@
 #include "cli/admin_listener.h"
 
+#include <spdlog/spdlog.h>
+
 #include <stdexcept>
 
 #include "cli/server_command.h"
@@ -50,7 +52,11 @@ AdminListener::AdminListener(const std::string& listen, std::vector<api::Readine
   api::AdminOptions options;
   options.readiness = std::move(readiness);
   options.get_log_level = [] { return observe::log_level(); };
-  options.set_log_level = [](std::string_view level) { return observe::set_log_level(level); };
+  options.set_log_level = [](std::string_view level) {
+    if (!observe::set_log_level(level)) return false;
+    spdlog::warn("admin: log level is now {}", observe::log_level());  // warn: visible at any level but off
+    return true;
+  };
   http::ServerOptions server_options;
   server_options.host = address->first;
   server_options.port = address->second;

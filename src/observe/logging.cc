@@ -40,12 +40,19 @@ class JsonEventFormatter final : public spdlog::formatter {
   std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<JsonEventFormatter>(); }
 };
 
+/// The settings' name of a level (spdlog spells warn "warning").
+std::string level_name(spdlog::level::level_enum level) {
+  if (level == spdlog::level::warn) return "warn";
+  auto name = spdlog::level::to_string_view(level);
+  return std::string(name.data(), name.size());
+}
+
 }  // namespace
 
 std::optional<spdlog::level::level_enum> parse_log_level(std::string_view name) {
   static constexpr std::pair<std::string_view, spdlog::level::level_enum> kLevels[] = {
       {"trace", spdlog::level::trace}, {"debug", spdlog::level::debug}, {"info", spdlog::level::info},
-      {"warn", spdlog::level::warn},   {"warning", spdlog::level::warn}, {"error", spdlog::level::err},
+      {"warn", spdlog::level::warn},   {"error", spdlog::level::err},
       {"critical", spdlog::level::critical}, {"off", spdlog::level::off}};
   for (const auto& [n, level] : kLevels)
     if (n == name) return level;
@@ -83,16 +90,12 @@ bool set_log_level(std::string_view level) {
   return true;
 }
 
-std::string log_level() {
-  auto level = spdlog::level::to_string_view(spdlog::default_logger_raw()->level());
-  return std::string(level.data(), level.size());
-}
+std::string log_level() { return level_name(spdlog::default_logger_raw()->level()); }
 
 std::string toggle_debug_log_level() {
   auto current = spdlog::default_logger_raw()->level();
   auto next = current == spdlog::level::debug ? configured_level.load() : spdlog::level::debug;
-  auto name = spdlog::level::to_string_view(next);
-  set_log_level(std::string_view(name.data(), name.size()));
+  set_log_level(level_name(next));
   return log_level();
 }
 

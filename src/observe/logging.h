@@ -10,7 +10,7 @@
 
 namespace podbucket::observe {
 
-/// spdlog's level for a name: trace, debug, info, warn (or warning), error, critical, off. nullopt otherwise.
+/// spdlog's level for a name: trace, debug, info, warn, error, critical, off. nullopt otherwise.
 std::optional<spdlog::level::level_enum> parse_log_level(std::string_view name);
 
 /// Makes a logger named `name` (e.g. "podbucket", "podbucket-agent") the default logger, writing JSON event lines
@@ -21,7 +21,7 @@ void configure_event_log(const std::string& name, std::string_view level);
 /// for an unknown level name.
 bool set_log_level(std::string_view level);
 
-/// The default logger's current level name ("info", ...).
+/// The default logger's current level name, as parse_log_level spells it ("info", "warn", ...).
 std::string log_level();
 
 /// SIGHUP's action: debug when the level is not debug, else back to the level given to configure_event_log.

@@ -11,6 +11,10 @@
 
 namespace podbucket::s3::lifecycle {
 
+/// Creates the families above at zero, so that a scrape before the first pass (an hour after start by default)
+/// already shows them. Thread-safe.
+void declare_metrics(observe::Registry& registry = observe::metrics());
+
 /// Adds one finished pass to the families above in `registry`. Thread-safe.
 void count_pass(const PassStats& stats, observe::Registry& registry = observe::metrics());
 

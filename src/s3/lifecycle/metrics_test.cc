@@ -28,5 +28,14 @@ TEST(LifecycleMetrics, PassesAddUpByAction) {
   EXPECT_NE(text.find("podbucket_lifecycle_buckets 1\n"), std::string::npos);  // the last pass's count
 }
 
+TEST(LifecycleMetrics, DeclaredFamiliesShowAtZeroBeforeAnyPass) {
+  observe::Registry r;
+  declare_metrics(r);
+  std::string text = r.render();
+  EXPECT_NE(text.find("podbucket_lifecycle_runs_total 0\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("podbucket_lifecycle_actions_total{action=\"abort_upload\"} 0\n"), std::string::npos);
+  EXPECT_NE(text.find("podbucket_lifecycle_buckets 0\n"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace podbucket::s3::lifecycle

@@ -158,6 +158,7 @@ void Worker::abort_uploads(const store::BucketRecord& bucket, const Configuratio
 }
 
 void Worker::start() {
+  declare_metrics();
   std::lock_guard lock(mu_);
   if (thread_.joinable()) return;
   stopping_ = false;
