@@ -9,6 +9,8 @@ install(FILES ${_pkg}/podbucket.service DESTINATION lib/systemd/system)
 install(FILES ${_pkg}/config.yaml DESTINATION /etc/podbucket
         PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
 install(FILES ${_pkg}/deb/copyright DESTINATION share/doc/podbucket)
+# The settings reference that /etc/podbucket/config.yaml points to.
+install(FILES ${PROJECT_SOURCE_DIR}/docs/configuration.md DESTINATION share/doc/podbucket)
 # Packaging installs only what was already built: `cpack` never starts a build of everything (tests, benchmarks).
 set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY TRUE)
 

@@ -141,6 +141,7 @@ class TestDeb(unittest.TestCase):
         self.assertEqual(files.get("./usr/bin/podbucket"), "-rwxr-xr-x")
         self.assertEqual(files.get("./" + UNIT), "-rw-r--r--")
         self.assertEqual(files.get("./" + CONFIG), "-rw-r--r--")
+        self.assertEqual(files.get("./usr/share/doc/podbucket/configuration.md"), "-rw-r--r--")  # the config's reference
         self.assertRegex(listing, r"root/root\s+\d+ \S+ \S+ \./usr/bin/podbucket")
 
     def test_packaged_binary_prints_its_version(self):
