@@ -1,5 +1,6 @@
 #include "agent/cache.h"
 
+#include <spdlog/spdlog.h>
 #include <algorithm>
 #include <vector>
 
@@ -88,6 +89,7 @@ core::Result<PodCredentials> CredentialCache::get(const std::string& token, cons
     metrics_.count_evicted();
   }
   metrics_.count_cache_miss();
+  spdlog::debug("agent: credentials not cached ({} entries), asking EKS Auth", index_.size());
 
   // Another request is fetching this token: wait for its result.
   if (auto in = inflight_.find(token); in != inflight_.end()) {

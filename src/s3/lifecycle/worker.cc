@@ -61,6 +61,8 @@ PassStats Worker::run_once() {
   if (stats.expired_current + stats.removed_versions + stats.aborted_uploads + stats.errors > 0) {
     spdlog::info("lifecycle pass: {} bucket(s), {} expired, {} version(s) removed, {} upload(s) aborted, {} error(s)",
                  stats.buckets, stats.expired_current, stats.removed_versions, stats.aborted_uploads, stats.errors);
+  } else {
+    spdlog::debug("lifecycle pass: {} bucket(s) with rules, nothing due", stats.buckets);
   }
   count_pass(stats);
   return stats;
