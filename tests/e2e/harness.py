@@ -13,6 +13,7 @@ Environment:
                          moto verifies no signature and differs in many details.
 Only 127.0.0.1 is ever contacted.
 """
+import atexit
 import base64
 import datetime
 import hashlib
@@ -184,6 +185,8 @@ class Server:
         with open(self.log_path, "wb") as logf:
             self.proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                          env=env, cwd=str(self.tmp))
+        # unittest skips tearDownModule when setUpModule fails: never leave a server behind the test run.
+        atexit.register(self._kill_leftover, self.proc)
         deadline = time.time() + timeout
         while time.time() < deadline:
             text = self.log()
@@ -200,6 +203,12 @@ class Server:
             time.sleep(0.05)
         self.proc.kill()
         raise RuntimeError(f"server printed no 'listening on' line within {timeout}s:\n{self.log()[-4000:]}")
+
+    @staticmethod
+    def _kill_leftover(proc):
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
     def _wait_tcp(self):
         for _ in range(100):

@@ -22,9 +22,11 @@ OUT = {}  # the artifacts, read once after the scenario
 
 def setUpModule():
     SRV.start()
-    _scenario()
-    OUT["metrics"] = _get(SRV.admin_endpoint + "/metrics")
-    SRV.stop(cleanup=False)  # flushes everything; keeps the files
+    try:
+        _scenario()
+        OUT["metrics"] = _get(SRV.admin_endpoint + "/metrics")
+    finally:
+        SRV.stop(cleanup=False)  # flushes everything; keeps the files (and never leaves the server running)
     OUT["log"] = SRV.log_path.read_text(errors="replace")
     trail_dir = SRV.data_dir / "audit"
     OUT["trail"] = "".join(p.read_text(errors="replace") for p in sorted(trail_dir.glob("trail.jsonl*")))
