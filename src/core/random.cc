@@ -9,4 +9,11 @@ std::string Random::token(size_t n, std::string_view alphabet) {
   return out;
 }
 
+std::string SeededRandom::bytes(size_t n) {
+  std::lock_guard lock(mu_);
+  std::string out(n, '\0');
+  for (auto& c : out) c = static_cast<char>(engine_());
+  return out;
+}
+
 }  // namespace podbucket::core

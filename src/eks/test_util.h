@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <memory>
-#include <random>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -30,18 +29,10 @@ inline constexpr const char* kAccount = "123456789012";
 inline constexpr int64_t kStart = 1'800'000'000;  // 2027-01-15T08:00:00Z
 inline constexpr const char* kEndpoint = "http://127.0.0.1:9000";
 
-/// Deterministic randomness.
-class SeededRandom final : public core::Random {
+/// Deterministic randomness: core::SeededRandom, seed 11 unless given.
+class SeededRandom final : public core::SeededRandom {
  public:
-  explicit SeededRandom(unsigned seed = 11) : engine_(seed) {}
-  std::string bytes(size_t n) override {
-    std::string out(n, '\0');
-    for (auto& c : out) c = static_cast<char>(engine_());
-    return out;
-  }
-
- private:
-  std::mt19937 engine_;
+  explicit SeededRandom(uint32_t seed = 11) : core::SeededRandom(seed) {}
 };
 
 /// The trust policy of the seed's role: pods.eks.amazonaws.com may AssumeRole and TagSession.

@@ -1,6 +1,5 @@
 #pragma once
 // Shared by iam/ unit tests: a seeded Random and policy documents.
-#include <random>
 #include <string>
 
 #include "core/random.h"
@@ -8,17 +7,10 @@
 
 namespace podbucket::iam::testing {
 
-/// Deterministic randomness.
-class SeededRandom final : public core::Random {
+/// Deterministic randomness: core::SeededRandom, seed 42 unless given.
+class SeededRandom final : public core::SeededRandom {
  public:
-  std::string bytes(size_t n) override {
-    std::string out(n, '\0');
-    for (auto& c : out) c = static_cast<char>(engine_());
-    return out;
-  }
-
- private:
-  std::mt19937 engine_{42};
+  explicit SeededRandom(uint32_t seed = 42) : core::SeededRandom(seed) {}
 };
 
 /// An identity policy allowing `action` on `resource`.

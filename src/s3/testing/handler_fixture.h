@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,18 +15,10 @@
 
 namespace podbucket::s3::testing {
 
-/// Deterministic randomness: a Mersenne Twister from `seed`.
-class SeededRandom final : public core::Random {
+/// Deterministic randomness: core::SeededRandom, seed 7 unless given.
+class SeededRandom final : public core::SeededRandom {
  public:
-  explicit SeededRandom(uint32_t seed = 7) : engine_(seed) {}
-  std::string bytes(size_t n) override {
-    std::string out(n, '\0');
-    for (auto& c : out) c = static_cast<char>(engine_());
-    return out;
-  }
-
- private:
-  std::mt19937 engine_;
+  explicit SeededRandom(uint32_t seed = 7) : core::SeededRandom(seed) {}
 };
 
 /// What a call answered: the status, the AWS error code and message when it failed, headers, the whole body and

@@ -5,7 +5,6 @@
 
 #include <map>
 #include <memory>
-#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,18 +27,10 @@ namespace podbucket::sts::testing {
 inline constexpr const char* kAccount = "123456789012";
 inline constexpr int64_t kStart = 1'800'000'000;  // 2027-01-15T08:00:00Z
 
-/// Deterministic randomness.
-class SeededRandom final : public core::Random {
+/// Deterministic randomness: core::SeededRandom, seed 7 unless given.
+class SeededRandom final : public core::SeededRandom {
  public:
-  explicit SeededRandom(unsigned seed = 7) : engine_(seed) {}
-  std::string bytes(size_t n) override {
-    std::string out(n, '\0');
-    for (auto& c : out) c = static_cast<char>(engine_());
-    return out;
-  }
-
- private:
-  std::mt19937 engine_;
+  explicit SeededRandom(uint32_t seed = 7) : core::SeededRandom(seed) {}
 };
 
 /// The outcome of one STS call: status and parsed XML body, or for errors the status, code and message.
