@@ -93,12 +93,12 @@ core::Result<AssumedRole> RoleAssumer::assume_role_with_web_identity(const iam::
     if (audience.empty()) return core::AwsError(kInvalidIdentityToken, "Incorrect token audience");
   }
   // From here on the caller is known: the audit trail names it as CloudTrail does (userIdentity WebIdentityUser).
+  const std::string name = provider_name(provider->issuer);
   if (auto* request = observe::current_request()) {
-    const std::string provider_host = provider_name(provider->issuer);
     request->identity.type = "WebIdentityUser";
-    request->identity.principal_id = provider_host + ":" + audience + ":" + token->subject;
+    request->identity.principal_id = name + ":" + audience + ":" + token->subject;
     request->identity.user_name = token->subject;
-    request->identity.identity_provider = provider_host;
+    request->identity.identity_provider = name;
   }
   std::vector<iam::Tag> tags;
   std::vector<std::string> transitive;
@@ -113,7 +113,6 @@ core::Result<AssumedRole> RoleAssumer::assume_role_with_web_identity(const iam::
 
   // The trust policy alone decides, for the Federated principal of the provider.
   const std::string account(arn_account(role->arn));
-  const std::string name = provider_name(provider->issuer);
   policy::Caller caller;
   caller.federated = provider_arn(account, provider->issuer);
   policy::Context context;
