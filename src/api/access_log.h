@@ -1,5 +1,5 @@
 #pragma once
-// One JSON line per request on the "access" spdlog logger (stderr). The line holds no secrets by construction: no
+// One JSON line per request on stderr. The line holds no secrets by construction: no
 // headers, no query string (presigned URLs carry X-Amz-Signature / X-Amz-Security-Token there), no body.
 #include <string>
 
@@ -12,8 +12,8 @@ namespace podbucket::api {
 /// latency_ms. Invalid UTF-8 is replaced, never thrown on.
 std::string format_access_record(const observe::RequestSummary& request);
 
-/// Writes the request's line to the "access" logger (created on first use: stderr, pattern "%v"). Thread-safe;
-/// an api::RequestObserver. The access logger stays at level info whatever the server's log level.
+/// Writes the request's line to stderr as one write(2). Thread-safe without a lock; an api::RequestObserver.
+/// Written whatever the server's log level (which governs the event lines only).
 void log_access(const observe::RequestSummary& request);
 
 }  // namespace podbucket::api
