@@ -350,8 +350,9 @@ http::Response Dispatcher::handle(http::Request& req) {
   observe::RequestSummary& summary = x.summary;
   observe::TraceScope trace(summary);
   summary.time = core::format_iso8601_ms(clock_.now());
-  summary.request_id = upper_hex(random_.bytes(8));
-  x.host_id = core::base64_encode(random_.bytes(48));
+  std::string ids = random_.bytes(8 + 48);  // one draw: each draw of the CSPRNG costs a getpid(2)
+  summary.request_id = upper_hex(std::string_view(ids).substr(0, 8));
+  x.host_id = core::base64_encode(std::string_view(ids).substr(8));
   summary.operation = req.method + " " + req.path;
   summary.method = req.method;
   summary.remote_ip = req.remote_ip;
