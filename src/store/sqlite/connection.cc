@@ -15,6 +15,17 @@ constexpr char kEmpty[] = "";
 
 bool is_constraint(int rc) { return (rc & 0xff) == SQLITE_CONSTRAINT; }
 
+/// Turns off SQLite's memory statistics before its first use, once per process. With them on (the default), every
+/// allocation inside SQLite takes one process-wide mutex, which the reader connections of concurrent requests then
+/// queue on. podbucket never reads the statistics. A no-op if SQLite was initialized elsewhere first.
+void configure_sqlite_once() {
+  static const bool done = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)done;
+}
+
 }  // namespace
 
 void throw_unavailable(sqlite3* db, std::string_view what) {
@@ -91,6 +102,7 @@ std::string_view Statement::column_view(int index) const {
 }
 
 Connection::Connection(const std::string& path) {
+  configure_sqlite_once();
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db_, flags, kVfs) != SQLITE_OK) {
     std::string what = "open " + path;
