@@ -62,7 +62,7 @@ AuditWriter::AuditWriter(AuditWriterOptions options) : options_(std::move(option
   audit_write_errors();  // the counter exists (at 0) from start-up, so dashboards see it before the first failure
   events_written();
   {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
     open_locked();
   }
   if (options_.sync_interval_s > 0 && !options_.sync_every_event) syncer_ = std::thread([this] { sync_loop(); });
@@ -70,12 +70,12 @@ AuditWriter::AuditWriter(AuditWriterOptions options) : options_(std::move(option
 
 AuditWriter::~AuditWriter() {
   {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(stop_mu_);
     stopping_ = true;
   }
   wake_.notify_all();
   if (syncer_.joinable()) syncer_.join();
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   if (fd_ >= 0) {
     if (dirty_) ::fdatasync(fd_);
     ::close(fd_);
@@ -160,7 +160,43 @@ bool AuditWriter::append(std::string_view line) {
   } catch (...) {
     return false;  // out of memory: nothing sensible to log
   }
-  std::lock_guard lock(mu_);
+  const uint64_t n = record.size();
+  {
+    std::shared_lock lock(mu_);
+    if (fd_ >= 0) {
+      uint64_t before = size_.fetch_add(n);
+      if (before == 0 || before + n <= options_.max_bytes) {
+        ssize_t written = ::write(fd_, record.data(), n);
+        if (written == static_cast<ssize_t>(n)) {
+          dirty_.store(true);
+          bool synced = !options_.sync_every_event || ::fdatasync(fd_) == 0;
+          if (synced) {
+            if (options_.sync_every_event) dirty_.store(false);
+            events_written().inc();
+            return true;
+          }
+          int err = errno;
+          lock.unlock();
+          std::unique_lock exclusive(mu_);
+          fail_locked("cannot sync the audit trail " + options_.path, err);
+          events_written().inc();
+          return true;  // written, not yet on disk: the next sync retries
+        }
+        // A failed or short write (disk full, interrupted): the exclusive path below decides what to keep.
+        size_.fetch_sub(n - static_cast<uint64_t>(written > 0 ? written : 0));
+        if (written > 0) {
+          record.erase(0, static_cast<size_t>(written));
+        }
+      } else {
+        size_.fetch_sub(n);  // the file needs rotating first
+      }
+    }
+  }
+  std::unique_lock lock(mu_);
+  return append_exclusive(record);
+}
+
+bool AuditWriter::append_exclusive(const std::string& record) {
   if (fd_ < 0 && !open_locked()) return false;
   if (size_ > 0 && size_ + record.size() > options_.max_bytes && !rotate_locked()) return false;
   size_t done = 0;
@@ -191,15 +227,14 @@ bool AuditWriter::append(std::string_view line) {
 void AuditWriter::sync() {
   int fd = -1;
   {
-    std::lock_guard lock(mu_);
-    if (fd_ < 0 || !dirty_) return;
+    std::shared_lock lock(mu_);
+    if (fd_ < 0 || !dirty_.exchange(false)) return;
     fd = ::dup(fd_);  // sync outside the lock so appends do not wait for the disk
-    dirty_ = false;
   }
   if (fd < 0) return;
   if (::fdatasync(fd) != 0) {
     int err = errno;
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
     fail_locked("cannot sync the audit trail " + options_.path, err);
     dirty_ = true;
   }
@@ -208,7 +243,7 @@ void AuditWriter::sync() {
 
 void AuditWriter::sync_loop() {
   auto interval = std::chrono::duration<double>(options_.sync_interval_s);
-  std::unique_lock lock(mu_);
+  std::unique_lock lock(stop_mu_);
   while (!stopping_) {
     wake_.wait_for(lock, interval, [this] { return stopping_; });
     if (stopping_) break;

@@ -14,9 +14,11 @@
 // Errors never reach the caller's request: a failed open or write counts podbucket_audit_write_errors_total,
 // logs at most one error line per 10 s, drops that event, and the next append tries to reopen the file.
 // One writer per file: two processes appending to one trail rotate it under each other.
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -47,7 +49,9 @@ class AuditWriter {
   AuditWriter& operator=(const AuditWriter&) = delete;
 
   /// Appends `line` plus '\n' as one write, rotating first if the file would exceed max_bytes. Thread-safe;
-  /// never throws. Returns false if the event was not written (the error is counted and logged).
+  /// never throws. Returns false if the event was not written (the error is counted and logged). Concurrent
+  /// appends share the lock: the kernel serializes O_APPEND writes to the file, so they do not queue on each
+  /// other; only opening, rotating and failures take it exclusively.
   bool append(std::string_view line);
   /// fdatasync now if anything was written since the last sync. Thread-safe; never throws.
   void sync();
@@ -55,19 +59,21 @@ class AuditWriter {
   const AuditWriterOptions& options() const { return options_; }
 
  private:
+  bool append_exclusive(const std::string& record);
   bool open_locked();
   bool rotate_locked();
   void fail_locked(std::string_view what, int err);
   void sync_loop();
 
   const AuditWriterOptions options_;
-  std::mutex mu_;
-  int fd_ = -1;            // guarded by mu_
-  uint64_t size_ = 0;      // guarded by mu_: bytes in the current file
-  bool dirty_ = false;     // guarded by mu_: written since the last fdatasync
-  int64_t last_error_log_ms_ = -1;  // guarded by mu_
-  uint64_t suppressed_errors_ = 0;  // guarded by mu_
-  bool stopping_ = false;  // guarded by mu_
+  std::shared_mutex mu_;            // shared: a write to fd_; exclusive: anything that changes fd_ or the fields below
+  int fd_ = -1;                     // guarded by mu_
+  std::atomic<uint64_t> size_{0};   // bytes in the current file, reserved by appends before they write
+  std::atomic<bool> dirty_{false};  // written since the last fdatasync
+  int64_t last_error_log_ms_ = -1;  // guarded by mu_ (exclusive)
+  uint64_t suppressed_errors_ = 0;  // guarded by mu_ (exclusive)
+  std::mutex stop_mu_;
+  bool stopping_ = false;           // guarded by stop_mu_
   std::condition_variable wake_;
   std::thread syncer_;
 };
