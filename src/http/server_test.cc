@@ -48,8 +48,15 @@ class Streamed final : public BodyStream {
   uint64_t pos_ = 0;
 };
 
+/// A stream whose storage fails on the first read (a blob that cannot be read).
+class FailingStream final : public BodyStream {
+ public:
+  size_t read(char*, size_t) override { throw std::runtime_error("disk gone"); }
+};
+
 // Routes on the path: /echo reads and echoes the body; /deny answers 403 without reading; /stream/N streams N
-// bytes; /sleep sleeps 300 ms; anything else answers "hello".
+// bytes; /failing-stream streams 10 bytes from a stream that throws; /sleep sleeps 300 ms; anything else answers
+// "hello".
 Response test_handler(Seen& seen, Request& req) {
   Response res;
   {
@@ -83,6 +90,11 @@ Response test_handler(Seen& seen, Request& req) {
   if (req.path.rfind("/stream/", 0) == 0) {
     res.stream_length = std::stoull(req.path.substr(8));
     res.stream = std::make_unique<Streamed>(res.stream_length);
+    return res;
+  }
+  if (req.path == "/failing-stream") {
+    res.stream_length = 10;
+    res.stream = std::make_unique<FailingStream>();
     return res;
   }
   if (req.path.rfind("/described/", 0) == 0) {
@@ -367,6 +379,32 @@ TEST_F(ServerTest, StreamedResponseHasExactLength) {
   EXPECT_EQ(c.recv().body(), "hello");
 }
 
+// The header and the first chunk of a stream leave in one gathered write; sizes around the empty stream and the
+// 1 MiB chunk, on one keep-alive connection, so a miscounted body would break the next response.
+TEST_F(ServerTest, StreamedResponsesOfEverySizeKeepTheConnectionInStep) {
+  start();
+  Client c(server_->port());
+  for (uint64_t size : {0ull, 1ull, 4096ull, (1ull << 20) - 1, 1ull << 20, (1ull << 20) + 1}) {
+    c.send("GET /stream/" + std::to_string(size) + " HTTP/1.1\r\nHost: a\r\n\r\n");
+    auto res = c.recv();
+    EXPECT_EQ(res.result_int(), 200);
+    EXPECT_EQ(res[bhttp::field::content_length], std::to_string(size));
+    ASSERT_EQ(res.body().size(), size);
+    for (size_t i = 0; i < size; i += 4093) ASSERT_EQ(res.body()[i], char('a' + i % 26)) << size << " at " << i;
+  }
+  c.send("GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
+  EXPECT_EQ(c.recv().body(), "hello");
+}
+
+// A stream that fails before its first byte closes the connection without a status line: nothing claims a 200.
+TEST_F(ServerTest, AStreamFailingAtOnceClosesTheConnectionWithNothingSent) {
+  start();
+  Client c(server_->port());
+  c.send("GET /failing-stream HTTP/1.1\r\nHost: a\r\n\r\n");
+  EXPECT_EQ(c.recv_raw(), "");
+  EXPECT_TRUE(c.closed_by_peer());
+}
+
 TEST_F(ServerTest, SmallUnreadBodyIsDrainedAndConnectionKept) {
   start();
   Client c(server_->port());
@@ -474,6 +512,14 @@ TEST(ServerTlsTest, ServesOverTls) {
     bhttp::read(tls, buffer, res);
     EXPECT_EQ(res.body(), "secret");
   }
+  // A streamed body: header and first chunk are one gathered write, which TLS sends record by record.
+  std::string get = "GET /stream/70000 HTTP/1.1\r\nHost: a\r\n\r\n";
+  asio::write(tls, asio::buffer(get));
+  bhttp::response_parser<bhttp::string_body> streamed;
+  streamed.body_limit(1 << 20);
+  bhttp::read(tls, buffer, streamed);
+  ASSERT_EQ(streamed.get().body().size(), 70000u);
+  EXPECT_EQ(streamed.get().body().substr(0, 3), "abc");
   EXPECT_TRUE(seen.secure);
   server.stop();
   std::filesystem::remove_all(dir);
