@@ -116,19 +116,24 @@ std::string uri_encode(std::string_view text, bool encode_slash) {
 std::optional<std::string> percent_decode(std::string_view text, bool plus_as_space) {
   std::string out;
   out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
-      int hi = hex_value(text[i + 1]), lo = hex_value(text[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out += char(hi << 4 | lo);
-      i += 2;
-    } else if (c == '+' && plus_as_space) {
+  size_t i = 0;
+  while (i < text.size()) {
+    // Copy the run up to the next escape (or '+') in one append: most query values have none.
+    size_t run = i;
+    while (run < text.size() && text[run] != '%' && !(plus_as_space && text[run] == '+')) ++run;
+    out.append(text.data() + i, run - i);
+    i = run;
+    if (i == text.size()) break;
+    if (text[i] == '+') {
       out += ' ';
-    } else {
-      out += c;
+      ++i;
+      continue;
     }
+    if (i + 2 >= text.size()) return std::nullopt;
+    int hi = hex_value(text[i + 1]), lo = hex_value(text[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += char(hi << 4 | lo);
+    i += 3;
   }
   return out;
 }
