@@ -4,24 +4,27 @@
 
 #include <cerrno>
 #include <cmath>
-#include <nlohmann/json.hpp>
+
+#include "observe/json_line.h"
 
 namespace podbucket::api {
 
 std::string format_access_record(const observe::RequestSummary& r) {
-  nlohmann::ordered_json j;
-  j["time"] = r.time;
-  j["request_id"] = r.request_id;
-  j["service"] = r.service;
-  j["operation"] = r.operation;
-  j["principal"] = r.identity.arn;
-  j["remote_ip"] = r.remote_ip;
-  j["status"] = r.status;
-  j["error_code"] = r.error_code;
-  j["bytes_in"] = r.bytes_in;
-  j["bytes_out"] = r.bytes_out;
-  j["latency_ms"] = std::round(r.latency_s * 1e6) / 1000;
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  observe::JsonLine j;
+  j.open()
+      .str("time", r.time)
+      .str("request_id", r.request_id)
+      .str("service", r.service)
+      .str("operation", r.operation)
+      .str("principal", r.identity.arn)
+      .str("remote_ip", r.remote_ip)
+      .number("status", r.status)
+      .str("error_code", r.error_code)
+      .number("bytes_in", r.bytes_in)
+      .number("bytes_out", r.bytes_out)
+      .number("latency_ms", std::round(r.latency_s * 1e6) / 1000)
+      .close();
+  return j.take();
 }
 
 void log_access(const observe::RequestSummary& request) {

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core/time_format.h"
+#include "observe/json_line.h"
 #include "observe/request_parameters.h"
 
 namespace podbucket::observe {
@@ -42,128 +43,6 @@ std::string role_name_of(std::string_view role_arn) {
   auto slash = role_arn.rfind('/');
   return slash == std::string_view::npos ? std::string() : std::string(role_arn.substr(slash + 1));
 }
-
-/// Appends `s` as a JSON string: escapes quotes, backslashes and control characters; invalid UTF-8 becomes U+FFFD
-/// (a client's user agent or object key may be anything).
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  size_t i = 0;
-  while (i < s.size()) {
-    // The common case: a run of printable ASCII that needs no escaping, appended at once.
-    size_t run = i;
-    while (run < s.size()) {
-      unsigned char r = static_cast<unsigned char>(s[run]);
-      if (r < 0x20 || r >= 0x80 || r == '"' || r == '\\') break;
-      ++run;
-    }
-    if (run > i) {
-      out.append(s.data() + i, run - i);
-      i = run;
-      continue;
-    }
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        default:
-          if (c < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            out += buf;
-          } else {
-            out += char(c);
-          }
-      }
-      ++i;
-      continue;
-    }
-    // A multi-byte sequence: copy it when well-formed (no overlong forms, surrogates or values past U+10FFFF).
-    size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    }
-    bool ok = len > 0 && i + len <= s.size();
-    for (size_t k = 1; ok && k < len; ++k) {
-      unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      ok = k == 1 ? (cc >= lo && cc <= hi) : (cc >= 0x80 && cc <= 0xBF);
-    }
-    if (ok) {
-      out.append(s.substr(i, len));
-      i += len;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  out += '"';
-}
-
-/// Writes one JSON object as text, members in the order they are added (CloudTrail's order): a fraction of the
-/// cost of building a JSON tree, which matters because nearly every request is audited.
-class JsonLine {
- public:
-  JsonLine() { out_.reserve(2048); }
-  JsonLine& open() { return begin(nullptr, '{'); }
-  JsonLine& open(std::string_view key) { return begin(&key, '{'); }
-  JsonLine& open_array(std::string_view key) { return begin(&key, '['); }
-  JsonLine& close() { return end('}'); }
-  JsonLine& close_array() { return end(']'); }
-  JsonLine& str(std::string_view key, std::string_view value) {
-    member(&key);
-    append_json_string(out_, value);
-    return *this;
-  }
-  JsonLine& boolean(std::string_view key, bool value) { return raw(key, value ? "true" : "false"); }
-  JsonLine& number(std::string_view key, uint64_t value) { return raw(key, std::to_string(value)); }
-  JsonLine& null(std::string_view key) { return raw(key, "null"); }
-  /// `json` must be valid JSON text.
-  JsonLine& raw(std::string_view key, std::string_view json) {
-    member(&key);
-    out_ += json;
-    return *this;
-  }
-  std::string take() { return std::move(out_); }
-
- private:
-  /// Starts a member (`key` non-null, inside an object) or an array element / the top level (`key` null).
-  void member(const std::string_view* key) {
-    if (comma_) out_ += ',';
-    if (key != nullptr) {
-      append_json_string(out_, *key);
-      out_ += ':';
-    }
-    comma_ = true;
-  }
-  JsonLine& begin(const std::string_view* key, char bracket) {
-    member(key);
-    out_ += bracket;
-    comma_ = false;
-    return *this;
-  }
-  JsonLine& end(char bracket) {
-    out_ += bracket;
-    comma_ = true;
-    return *this;
-  }
-
-  std::string out_;
-  bool comma_ = false;  // a member was written at the current level
-};
 
 void write_user_identity(JsonLine& j, const Identity& id) {
   j.open("userIdentity");
