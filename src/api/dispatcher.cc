@@ -101,12 +101,6 @@ observe::Identity identity_of(const core::Principal& p) {
   return id;
 }
 
-std::string upper_hex(std::string_view bytes) {
-  std::string h = core::hex_encode(bytes);
-  std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return char(std::toupper(c)); });
-  return h;
-}
-
 }  // namespace
 
 std::string_view service_name(Service service) {
@@ -178,6 +172,7 @@ Dispatcher::Dispatcher(store::Metadata& meta, store::Blobs& blobs, const core::C
       blobs_(blobs),
       clock_(clock),
       random_(random),
+      request_ids_(random),
       config_(std::move(config)),
       control_(std::move(control)) {}
 
@@ -350,9 +345,9 @@ http::Response Dispatcher::handle(http::Request& req) {
   observe::RequestSummary& summary = x.summary;
   observe::TraceScope trace(summary);
   summary.time = core::format_iso8601_ms(clock_.now());
-  std::string ids = random_.bytes(8 + 48);  // one draw: each draw of the CSPRNG costs a getpid(2)
-  summary.request_id = upper_hex(std::string_view(ids).substr(0, 8));
-  x.host_id = core::base64_encode(std::string_view(ids).substr(8));
+  auto ids = request_ids_.next();
+  summary.request_id = std::move(ids.request_id);
+  x.host_id = std::move(ids.host_id);
   summary.operation = req.method + " " + req.path;
   summary.method = req.method;
   summary.remote_ip = req.remote_ip;
@@ -404,8 +399,9 @@ http::Response Dispatcher::handle(http::Request& req) {
 http::Response Dispatcher::handle_server_error(const core::AwsError& error, const http::Request& req) {
   observe::RequestSummary summary;
   summary.time = core::format_iso8601_ms(clock_.now());
-  summary.request_id = upper_hex(random_.bytes(8));
-  std::string host_id = core::base64_encode(random_.bytes(48));
+  auto ids = request_ids_.next();
+  summary.request_id = std::move(ids.request_id);
+  std::string host_id = std::move(ids.host_id);
   bool is_head = req.method == "HEAD";
   auto res = render_error(Protocol::kRestXml, error, summary.request_id, host_id, is_head);
   summary.service = "s3";

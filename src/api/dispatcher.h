@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/render_error.h"
+#include "api/request_ids.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "http/message.h"
@@ -95,6 +96,7 @@ class Dispatcher {
   store::Blobs& blobs_;
   const core::Clock& clock_;
   core::Random& random_;
+  RequestIds request_ids_;
   s3::Config config_;
   ControlPlane control_;
   s3::authz::BucketPolicyCache bucket_policies_;
