@@ -1,6 +1,9 @@
 #include "cli/run.h"
 
+#include <sys/resource.h>
+
 #include <CLI/CLI.hpp>
+#include <algorithm>
 
 #include "cli/agent_command.h"
 #include "cli/audit_command.h"
@@ -13,8 +16,25 @@
 #include "cli/version_command.h"
 
 namespace podbucket::cli {
+namespace {
+
+/// Raises the soft limit on open files (RLIMIT_NOFILE) to the hard limit, at most 1,048,576 (Linux's default
+/// nr_open). Every connection, blob read and database takes a descriptor, and the common soft limit of 1,024 is
+/// below the server's default of 1,024 connections plus its own files. Best effort: if the limit stays low, the
+/// HTTP server refuses what it cannot take with 503 SlowDown.
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  rlim_t wanted = std::min<rlim_t>(limit.rlim_max, 1 << 20);
+  if (limit.rlim_cur >= wanted) return;
+  limit.rlim_cur = wanted;
+  ::setrlimit(RLIMIT_NOFILE, &limit);
+}
+
+}  // namespace
 
 int run(int argc, char** argv) {
+  raise_open_file_limit();
   CLI::App app("podbucket: self-hostable, AWS-compatible object storage", "podbucket");
   app.require_subcommand(1);
   int exit_code = 0;

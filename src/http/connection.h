@@ -29,6 +29,9 @@ struct Server::State {
 
   /// A pipe whose read end becomes readable (forever) once stop() starts; every idle wait polls it.
   int stop_pipe[2] = {-1, -1};
+  /// A spare descriptor (a duplicate of stop_pipe[0]) the acceptor gives up when the process is out of them, so it
+  /// can still accept a waiting connection and refuse it with 503 SlowDown. Used by the acceptor thread only.
+  int reserve_fd = -1;
   std::atomic<bool> stopping{false};
   bool stopped = false;
 
@@ -40,6 +43,7 @@ struct Server::State {
   ~State() {
     for (int fd : stop_pipe)
       if (fd >= 0) ::close(fd);
+    if (reserve_fd >= 0) ::close(reserve_fd);
   }
 
   /// Builds the response for a server-raised error (uses on_error when set).

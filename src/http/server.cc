@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <boost/asio/ip/address.hpp>
+#include <cerrno>
 #include <boost/asio/ssl.hpp>
 #include <stdexcept>
 
@@ -43,6 +44,28 @@ void refuse(Server::State& state, tcp::socket& socket) {
   socket.close(ec);
 }
 
+bool out_of_descriptors(const boost::system::error_code& ec) {
+  return ec.category() == boost::system::system_category() && (ec.value() == EMFILE || ec.value() == ENFILE);
+}
+
+/// The process (or the system) has no descriptor left for a waiting connection, which would stay readable on the
+/// listening socket and make the acceptor spin. Frees the reserve descriptor, accepts the connection with it and
+/// refuses it with 503 SlowDown, then takes the reserve back. Without a reserve, waits a little instead.
+void shed_one_connection(Server::State& state) {
+  if (state.reserve_fd >= 0) {
+    ::close(state.reserve_fd);
+    state.reserve_fd = -1;
+    boost::system::error_code ec;
+    tcp::socket socket(state.io);
+    state.acceptor->accept(socket, ec);
+    if (!ec) refuse(state, socket);
+    state.reserve_fd = ::fcntl(state.stop_pipe[0], F_DUPFD_CLOEXEC, 0);
+    if (!ec) return;
+  }
+  pollfd stop = {state.stop_pipe[0], POLLIN, 0};
+  ::poll(&stop, 1, 100);  // ms: until a connection ends and frees a descriptor, or the server stops
+}
+
 void accept_loop(std::shared_ptr<Server::State> state) {
   int listen_fd = state->acceptor->native_handle();
   while (!state->stopping) {
@@ -52,6 +75,10 @@ void accept_loop(std::shared_ptr<Server::State> state) {
     boost::system::error_code ec;
     tcp::socket socket(state->io);
     state->acceptor->accept(socket, ec);
+    if (out_of_descriptors(ec)) {
+      shed_one_connection(*state);
+      continue;
+    }
     if (ec) continue;  // would_block after a race, or a connection reset before accept
     socket.set_option(tcp::no_delay(true), ec);
 
@@ -104,6 +131,7 @@ void Server::start() {
   auto& s = *state_;
   if (s.options.tls) s.tls = make_tls_context(*s.options.tls);
   if (::pipe2(s.stop_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+  s.reserve_fd = ::fcntl(s.stop_pipe[0], F_DUPFD_CLOEXEC, 0);
 
   boost::system::error_code ec;
   auto address = asio::ip::make_address(s.options.host, ec);

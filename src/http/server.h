@@ -5,6 +5,8 @@
 // Beast loop, so handlers may block on disk and database I/O without stalling other connections. Limits,
 // timeouts and shutdown live here, at the edge:
 //   - at most `max_connections` connections; beyond that a new connection gets 503 SlowDown and is closed;
+//   - a connection that arrives when the process is out of file descriptors (EMFILE, ENFILE) also gets 503
+//     SlowDown, through a descriptor kept in reserve, instead of waiting in the backlog while the acceptor spins;
 //   - headers: one line over `max_header_line` bytes, the header lines together over `max_header_fields` bytes
 //     (S3 allows 8 KiB) or the section with the request line over `max_header_section` bytes
 //     → 400 RequestHeaderSectionTooLarge, connection closed;

@@ -1,10 +1,14 @@
 // Real sockets on 127.0.0.1 against a tiny handler.
 #include "http/server.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -14,6 +18,7 @@
 #include <filesystem>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace podbucket::http {
 namespace {
@@ -403,6 +408,74 @@ TEST_F(ServerTest, AStreamFailingAtOnceClosesTheConnectionWithNothingSent) {
   c.send("GET /failing-stream HTTP/1.1\r\nHost: a\r\n\r\n");
   EXPECT_EQ(c.recv_raw(), "");
   EXPECT_TRUE(c.closed_by_peer());
+}
+
+/// The highest open descriptor of this process (the listing's own, already closed, excluded).
+int highest_descriptor() {
+  int listing = -1, highest = -1;
+  std::vector<int> seen;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    seen.push_back(std::stoi(entry.path().filename().string()));
+  }
+  listing = *std::max_element(seen.begin(), seen.end());  // the iterator's descriptor is the newest
+  for (int fd : seen)
+    if (fd != listing && ::fcntl(fd, F_GETFD) >= 0) highest = std::max(highest, fd);
+  return highest;
+}
+
+// Regression: with no descriptor left (EMFILE), a waiting connection stayed readable on the listening socket, was
+// never accepted, and the acceptor thread spun at 100 % CPU. Now each waiting client gets 503 SlowDown, and once
+// descriptors are free again the server serves as before.
+TEST_F(ServerTest, OutOfDescriptorsRefusesWithSlowDownAndRecovers) {
+  start();
+  rlimit before{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &before), 0);
+  // RLIMIT_NOFILE caps descriptor numbers, and new descriptors fill the lowest gap first: fill every gap below
+  // the highest descriptor, so that the limit leaves room for three client sockets and nothing for the server.
+  int highest = highest_descriptor();
+  std::vector<int> fillers;
+  for (;;) {
+    int fd = ::fcntl(highest, F_DUPFD_CLOEXEC, 0);
+    ASSERT_GE(fd, 0);
+    if (fd > highest) {
+      ::close(fd);
+      break;
+    }
+    fillers.push_back(fd);
+  }
+  rlimit low = before;
+  low.rlim_cur = rlim_t(highest) + 1 + 3;
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  std::vector<int> clients;
+  for (int i = 0; i < 3; ++i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) break;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(server_->port());
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval tv{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    clients.push_back(fd);
+  }
+  std::vector<std::string> answers;
+  for (int fd : clients) {
+    char buf[256];
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    answers.emplace_back(buf, n > 0 ? size_t(n) : 0);
+  }
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &before), 0);
+  for (int fd : clients) ::close(fd);
+  for (int fd : fillers) ::close(fd);
+  ASSERT_EQ(clients.size(), 3u);
+  for (const auto& answer : answers) {
+    EXPECT_EQ(answer.substr(0, 13), "HTTP/1.1 503 ") << answer;
+    EXPECT_NE(answer.find("SlowDown"), std::string::npos) << answer;
+  }
+  Client c(server_->port());
+  c.send("GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
+  EXPECT_EQ(c.recv().body(), "hello");
 }
 
 TEST_F(ServerTest, SmallUnreadBodyIsDrainedAndConnectionKept) {

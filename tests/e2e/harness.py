@@ -145,7 +145,7 @@ class PseudoRandomStream:
 class Server:
     """One podbucket server process with its own temp dir, data dir and root credentials."""
 
-    def __init__(self, data_dir=None, extra_args=(), env=None, command="server"):
+    def __init__(self, data_dir=None, extra_args=(), env=None, command="server", preexec=None):
         self.tmp = Path(tempfile.mkdtemp(prefix="podbucket-e2e-"))
         self.data_dir = Path(data_dir) if data_dir else self.tmp / "data"
         self.home = self.tmp / "home"
@@ -155,6 +155,7 @@ class Server:
         self.extra_args = list(extra_args)
         self.command = command  # "server", or "up" (server + agent + GitLab layout)
         self.extra_env = dict(env or {})
+        self.preexec = preexec  # runs in the child before exec (e.g. to lower its resource limits)
         self.proc = None
         self.port = None
         self.admin_endpoint = None  # "http://127.0.0.1:PORT" of the admin listener (/metrics, /healthz, /readyz)
@@ -184,7 +185,7 @@ class Server:
             self.extra_args[self.extra_args.index("--admin-listen") + 1:][:1] == ["off"]
         with open(self.log_path, "wb") as logf:
             self.proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                         env=env, cwd=str(self.tmp))
+                                         env=env, cwd=str(self.tmp), preexec_fn=self.preexec)
         # unittest skips tearDownModule when setUpModule fails: never leave a server behind the test run.
         atexit.register(self._kill_leftover, self.proc)
         deadline = time.time() + timeout

@@ -4,6 +4,7 @@ and every acknowledged object is intact."""
 import base64
 import hashlib
 import os
+import resource
 import socket
 import sys
 import threading
@@ -262,6 +263,49 @@ class BadInput(unittest.TestCase):
             t.join(120)
         self.assertEqual(errors, [])
         self.assertEqual(self.s3.list_objects_v2(Bucket=self.bucket, Prefix="conc/")["KeyCount"], 160)
+
+
+class DescriptorLimits(unittest.TestCase):
+    """Every connection and blob read takes a descriptor. The server raises its soft open-file limit to the hard one,
+    and when it still runs out, a waiting connection gets 503 SlowDown instead of a silent hang."""
+
+    def test_soft_open_file_limit_is_raised(self):
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(256, hard), hard))  # what many shells hand a process
+        try:
+            srv = harness.Server(extra_args=["--admin-listen", "off"]).start()
+        finally:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+        try:
+            with open(f"/proc/{srv.proc.pid}/limits") as f:
+                line = next(l for l in f if l.startswith("Max open files"))
+            self.assertEqual(int(line.split()[3]), min(hard, 1 << 20), line)
+        finally:
+            srv.stop()
+
+    def test_a_connection_flood_past_the_limit_gets_slow_down_and_the_server_recovers(self):
+        # Regression: with no descriptor left the acceptor spun at 100 % CPU and waiting clients never got an answer.
+        # The server raises a soft limit to the hard one, so both are lowered, in the child alone.
+        srv = harness.Server(extra_args=["--admin-listen", "off"],
+                             preexec=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))).start()
+        try:
+            flood = [socket.create_connection(("127.0.0.1", srv.port)) for _ in range(80)]
+            last = flood[-1]
+            last.settimeout(10)
+            last.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            answer = last.recv(200)
+            self.assertTrue(answer.startswith(b"HTTP/1.1 503 "), answer)
+            self.assertIn(b"SlowDown", answer + last.recv(1000))
+            cpu_before = sum(map(int, open(f"/proc/{srv.proc.pid}/stat").read().rsplit(")", 1)[1].split()[11:13]))
+            time.sleep(1)
+            cpu_after = sum(map(int, open(f"/proc/{srv.proc.pid}/stat").read().rsplit(")", 1)[1].split()[11:13]))
+            self.assertLess(cpu_after - cpu_before, 50, "the server burns CPU while out of descriptors")  # ticks of 10 ms
+            for s in flood:
+                s.close()
+            time.sleep(0.5)
+            self.assertEqual(srv.s3().list_buckets()["ResponseMetadata"]["HTTPStatusCode"], 200)
+        finally:
+            srv.stop()
 
 
 class CrashSafety(unittest.TestCase):
