@@ -38,14 +38,8 @@ RequestIds::Ids RequestIds::next() {
   }
   char raw[kRequestIdBytes + kHostIdBytes];
   fill(generator.engine, raw, sizeof raw);
-  static constexpr char kHex[] = "0123456789ABCDEF";
   Ids ids;
-  ids.request_id.resize(2 * kRequestIdBytes);
-  for (size_t i = 0; i < kRequestIdBytes; ++i) {
-    auto byte = static_cast<unsigned char>(raw[i]);
-    ids.request_id[2 * i] = kHex[byte >> 4];
-    ids.request_id[2 * i + 1] = kHex[byte & 0xf];
-  }
+  ids.request_id = core::hex_encode(std::string_view(raw, kRequestIdBytes), /*upper_case=*/true);
   ids.host_id = core::base64_encode(std::string_view(raw + kRequestIdBytes, kHostIdBytes));
   return ids;
 }

@@ -70,11 +70,12 @@ std::optional<std::string> base64_decode_with(std::string_view text, const char*
 
 }  // namespace
 
-std::string hex_encode(std::string_view bytes) {
+std::string hex_encode(std::string_view bytes, bool upper_case) {
+  const char* digits = upper_case ? kHexUpper : kHexLower;
   std::string out(bytes.size() * 2, '\0');
   for (size_t i = 0; i < bytes.size(); ++i) {
-    out[2 * i] = kHexLower[uint8_t(bytes[i]) >> 4];
-    out[2 * i + 1] = kHexLower[uint8_t(bytes[i]) & 15];
+    out[2 * i] = digits[uint8_t(bytes[i]) >> 4];
+    out[2 * i + 1] = digits[uint8_t(bytes[i]) & 15];
   }
   return out;
 }

@@ -6,8 +6,8 @@
 
 namespace podbucket::core {
 
-/// Lower-case hex of `bytes`.
-std::string hex_encode(std::string_view bytes);
+/// Hex of `bytes`, lower-case unless `upper_case`.
+std::string hex_encode(std::string_view bytes, bool upper_case = false);
 /// Decodes hex (either case). Returns nullopt on odd length or a non-hex digit.
 std::optional<std::string> hex_decode(std::string_view hex);
 /// Standard base64 with padding.

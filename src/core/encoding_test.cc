@@ -13,6 +13,7 @@ namespace {
 
 TEST(Hex, RoundTrip) {
   EXPECT_EQ(hex_encode(std::string("\x00\xff\x10", 3)), "00ff10");
+  EXPECT_EQ(hex_encode(std::string("\x00\xff\x10\xab", 4), /*upper_case=*/true), "00FF10AB");
   EXPECT_EQ(*hex_decode("00FF10"), std::string("\x00\xff\x10", 3));
   EXPECT_FALSE(hex_decode("abc").has_value());
   EXPECT_FALSE(hex_decode("zz").has_value());

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "core/encoding.h"
 #include "crypto/hash.h"
 #include "store/blobs.h"
 #include "store/timing.h"
@@ -38,14 +39,7 @@ std::string random_id() {
   } catch (const std::exception& e) {
     throw Unavailable(std::string("blob store: random id: ") + e.what());
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(kIdLength, '0');
-  for (size_t i = 0; i < kIdBytes; ++i) {
-    auto byte = static_cast<unsigned char>(raw[i]);
-    id[2 * i] = kHex[byte >> 4];
-    id[2 * i + 1] = kHex[byte & 0xf];
-  }
-  return id;
+  return core::hex_encode(raw);
 }
 
 bool valid_id(std::string_view id) {
