@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "cli/server_command.h"
+#include "config/kinds.h"
 #include "observe/logging.h"
 #include "observe/metrics.h"
 
@@ -42,7 +43,7 @@ std::vector<api::ReadinessCheck> server_readiness_checks(store::Metadata& meta, 
 
 AdminListener::AdminListener(const std::string& listen, std::vector<api::ReadinessCheck> readiness,
                              const http::Server& s3) {
-  auto address = parse_listen(listen);
+  auto address = config::parse_host_port(listen);
   if (!address && listen != "off") {
     throw std::runtime_error("--admin-listen: expected HOST:PORT or off, got '" + listen + "'");
   }

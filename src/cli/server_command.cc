@@ -9,14 +9,9 @@
 
 #include "cli/server_runtime.h"
 #include "cli/settings.h"
-#include "config/kinds.h"
 #include "observe/logging.h"
 
 namespace podbucket::cli {
-
-std::optional<std::pair<std::string, uint16_t>> parse_listen(std::string_view listen) {
-  return config::parse_host_port(listen);
-}
 
 std::string url_host(const std::string& host) {
   if (host.find(':') != std::string::npos && host.front() != '[') return "[" + host + "]";

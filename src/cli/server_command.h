@@ -2,10 +2,8 @@
 // `podbucket server`: open the data dir, sweep orphan blobs, serve S3, IAM, STS and KMS on one port,
 // drain gracefully on SIGTERM/SIGINT.
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 
 namespace CLI {
 class App;
@@ -31,9 +29,6 @@ struct ServerCommandOptions {
   int audit_max_files = 10;                      // rotated trail files kept besides the current one
   bool audit_read_data_events = true;            // false: successful S3 object reads and listings are not audited
 };
-
-/// Splits "HOST:PORT" (IPv6 as "[::1]:PORT"). Returns nullopt for a missing or out-of-range port or empty host.
-std::optional<std::pair<std::string, uint16_t>> parse_listen(std::string_view listen);
 
 /// `host` as it goes into a URL: an IPv6 literal in brackets, anything else unchanged.
 std::string url_host(const std::string& host);

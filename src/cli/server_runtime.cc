@@ -12,6 +12,7 @@
 #include "api/dispatcher.h"
 #include "cli/admin_listener.h"
 #include "cli/control_plane.h"
+#include "config/kinds.h"
 #include "core/clock.h"
 #include "crypto/hash.h"
 #include "http/server.h"
@@ -90,7 +91,7 @@ struct ServerRuntime::Parts {
 };
 
 ServerRuntime::ServerRuntime(const ServerCommandOptions& o) : options_(o), parts_(std::make_unique<Parts>()) {
-  auto listen = parse_listen(o.listen);
+  auto listen = config::parse_host_port(o.listen);
   if (!listen) throw std::runtime_error("--listen: expected HOST:PORT, got '" + o.listen + "'");
   std::filesystem::path data(o.data_dir);
   make_private_data_dir(data);

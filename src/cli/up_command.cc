@@ -17,6 +17,7 @@
 #include "cli/provision.h"
 #include "cli/server_runtime.h"
 #include "cli/settings.h"
+#include "config/kinds.h"
 #include "observe/logging.h"
 #include "core/clock.h"
 #include "crypto/hash.h"
@@ -151,7 +152,7 @@ int run_up(const UpOptions& o) {
 
     // The agent: same process, talking to EKS Auth over the wire with the root user's keys (the agent's own
     // credentials, as a node role would give it on EKS).
-    auto agent_listen = parse_listen(o.agent_listen);
+    auto agent_listen = config::parse_host_port(o.agent_listen);
     core::SystemClock clock;
     crypto::SecureRandom random;
     agent::HttpEksAuthOptions auth_options;

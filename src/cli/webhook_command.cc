@@ -17,6 +17,7 @@
 #include "cli/server_command.h"
 #include "cli/server_runtime.h"
 #include "cli/settings.h"
+#include "config/kinds.h"
 #include "observe/logging.h"
 #include "core/clock.h"
 #include "crypto/hash.h"
@@ -130,7 +131,7 @@ int run_webhook(const WebhookCommandOptions& o) {
   auto stop_signals = block_stop_signals();
 
   try {
-    auto listen = parse_listen(o.listen);
+    auto listen = config::parse_host_port(o.listen);
     if (!listen) throw std::invalid_argument("--listen: expected HOST:PORT, got '" + o.listen + "'");
     if (o.tls_cert.empty() || o.tls_key.empty()) {
       throw std::invalid_argument("--tls-cert and --tls-key are required: the API server calls webhooks over HTTPS");
@@ -183,7 +184,7 @@ int run_webhook(const WebhookCommandOptions& o) {
 
     std::unique_ptr<http::Server> probes;
     if (o.probe_listen != "off") {
-      auto probe_listen = parse_listen(o.probe_listen);
+      auto probe_listen = config::parse_host_port(o.probe_listen);
       if (!probe_listen) throw std::invalid_argument("--probe-listen: expected HOST:PORT, got '" + o.probe_listen + "'");
       http::ServerOptions po;
       po.host = probe_listen->first;

@@ -10,6 +10,7 @@ TEST(HostPortTest, AcceptsHostPortForms) {
   EXPECT_EQ(parse_host_port("127.0.0.1:0"), std::make_pair(std::string("127.0.0.1"), uint16_t(0)));
   EXPECT_EQ(parse_host_port("[::1]:443"), std::make_pair(std::string("::1"), uint16_t(443)));
   EXPECT_EQ(parse_host_port("localhost:65535"), std::make_pair(std::string("localhost"), uint16_t(65535)));
+  EXPECT_EQ(parse_host_port("0.0.0.0:65535"), std::make_pair(std::string("0.0.0.0"), uint16_t(65535)));
 }
 
 TEST(HostPortTest, RejectsBadForms) {
