@@ -32,8 +32,7 @@ std::map<std::string, std::string> Flags::given() const {
     if (slot.setting->is_switch) {
       text = slot.on ? "true" : "false";
     } else if (slot.setting->is_list) {
-      text.clear();
-      for (const auto& item : slot.items) text += (text.empty() ? "" : ",") + item;
+      text = join_list(slot.items);
     }
     out[slot.setting->key()] = text;
   }

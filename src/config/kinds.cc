@@ -179,12 +179,17 @@ Kind<std::vector<std::string>> list_of(Kind<std::string> item) {
     }
     return out;
   };
-  k.format = [](const std::vector<std::string>& v) {
-    std::string out;
-    for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
-    return out;
-  };
+  k.format = join_list;
   return k;
+}
+
+std::string join_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ',';
+    out += item;
+  }
+  return out;
 }
 
 }  // namespace podbucket::config

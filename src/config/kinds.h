@@ -51,5 +51,7 @@ Kind<double> seconds(double min, double max);
 Kind<uint64_t> bytes(uint64_t min, uint64_t max);
 /// A list of items of `item` (text form: comma-separated; an empty text is the empty list).
 Kind<std::vector<std::string>> list_of(Kind<std::string> item);
+/// The text form of a list: `items` joined with commas ("a,b"; "" for none).
+std::string join_list(const std::vector<std::string>& items);
 
 }  // namespace podbucket::config

@@ -51,12 +51,6 @@ std::string nearest(std::string_view word, const std::vector<std::string>& candi
   return best;
 }
 
-std::string join_items(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
-  return out;
-}
-
 std::string cell(std::string_view text) {
   std::string out;
   for (char c : text) {
@@ -130,7 +124,7 @@ std::optional<Issue> Table::check_entry(const Setting& s, const Entry& e) const 
       for (const auto& item : e.items) {
         if (item.find(',') != std::string::npos) return at("list items must not contain commas, got " + shown(item));
       }
-      std::string joined = join_items(e.items);
+      std::string joined = join_list(e.items);
       if (!s.check(joined)) return at("expected " + s.expectation + ", got [" + joined + "]");
       return std::nullopt;
     }
@@ -204,7 +198,7 @@ std::vector<Issue> Table::load(const Sources& sources) const {
       issues.push_back(std::move(*issue));
       continue;
     }
-    s.assign(e->shape == Entry::Shape::kSequence ? join_items(e->items) : e->text);
+    s.assign(e->shape == Entry::Shape::kSequence ? join_list(e->items) : e->text);
   }
   return issues;
 }
