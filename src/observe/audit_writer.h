@@ -51,7 +51,7 @@ class AuditWriter {
   /// Appends `line` plus '\n' as one write, rotating first if the file would exceed max_bytes. Thread-safe;
   /// never throws. Returns false if the event was not written (the error is counted and logged). Concurrent
   /// appends share the lock: the kernel serializes O_APPEND writes to the file, so they do not queue on each
-  /// other; only opening, rotating and failures take it exclusively.
+  /// other; only opening, rotating, failures and sync_every_event take it exclusively.
   bool append(std::string_view line);
   /// fdatasync now if anything was written since the last sync. Thread-safe; never throws.
   void sync();
