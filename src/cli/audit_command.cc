@@ -4,6 +4,8 @@
 #include <chrono>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string_view>
 
 #include "observe/audit.h"
 #include "observe/audit_query.h"
@@ -23,22 +25,18 @@ int run_audit_query(const AuditQueryOptions& o, std::ostream& out, std::ostream&
   filter.event_name = o.event_name;
   filter.error_only = o.error_only;
   const auto now = std::chrono::system_clock::now();
-  if (!o.since.empty()) {
-    auto t = observe::parse_time_arg(o.since, now);
+  // --since and --until take the same forms; an empty one leaves its side open.
+  auto parse_bound = [&](std::string_view flag, const std::string& text, std::optional<core::TimePoint>& bound) {
+    if (text.empty()) return true;
+    auto t = observe::parse_time_arg(text, now);
     if (!t) {
-      err << kPrefix << "--since: " << t.error().message() << std::endl;
-      return 2;
+      err << kPrefix << flag << ": " << t.error().message() << std::endl;
+      return false;
     }
-    filter.since = *t;
-  }
-  if (!o.until.empty()) {
-    auto t = observe::parse_time_arg(o.until, now);
-    if (!t) {
-      err << kPrefix << "--until: " << t.error().message() << std::endl;
-      return 2;
-    }
-    filter.until = *t;
-  }
+    bound = *t;
+    return true;
+  };
+  if (!parse_bound("--since", o.since, filter.since) || !parse_bound("--until", o.until, filter.until)) return 2;
   if (filter.since && filter.until && *filter.since > *filter.until) {
     err << kPrefix << "--since is after --until: nothing can match" << std::endl;
     return 2;
