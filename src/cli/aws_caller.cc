@@ -10,21 +10,6 @@
 namespace podbucket::cli {
 namespace {
 
-std::string form_encode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string between(const std::string& text, const std::string& open, const std::string& close) {
   auto a = text.find(open);
   if (a == std::string::npos) return {};
@@ -67,9 +52,9 @@ core::Result<http::ClientResponse> AwsCaller::call(std::string_view service, std
 
 core::Result<http::ClientResponse> AwsCaller::query(std::string_view service, std::string_view action,
                                                     const std::vector<std::pair<std::string, std::string>>& params) {
-  std::string body = "Action=" + form_encode(action) + "&Version=" +
+  std::string body = "Action=" + core::uri_encode(action) + "&Version=" +
                      (service == "sts" ? std::string("2011-06-15") : std::string("2010-05-08"));
-  for (const auto& [k, v] : params) body += "&" + form_encode(k) + "=" + form_encode(v);
+  for (const auto& [k, v] : params) body += "&" + core::uri_encode(k) + "=" + core::uri_encode(v);
   return call(service, "POST", "/", {}, body, {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}});
 }
 
