@@ -147,7 +147,10 @@ class Server:
 
     def __init__(self, data_dir=None, extra_args=(), env=None, command="server", preexec=None):
         self.tmp = Path(tempfile.mkdtemp(prefix="podbucket-e2e-"))
-        self.data_dir = Path(data_dir) if data_dir else self.tmp / "data"
+        # A data_dir given as a string starting with "./" is passed as written, relative to the server's cwd (tmp).
+        relative = isinstance(data_dir, str) and data_dir.startswith("./")
+        self.data_dir = self.tmp / data_dir if relative else Path(data_dir) if data_dir else self.tmp / "data"
+        self.data_dir_arg = data_dir if relative else str(self.data_dir)
         self.home = self.tmp / "home"
         self.home.mkdir()
         self.access_key = "AKIA" + hashlib.sha1(os.urandom(8)).hexdigest()[:16].upper()
@@ -177,7 +180,7 @@ class Server:
             env["PATH"] = os.environ.get("PATH", "/usr/bin:/bin") + ":" + os.path.expanduser("~/.pyenv/shims")
         else:
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            cmd = [podbucket_bin(), self.command, "--listen", "127.0.0.1:0", "--data-dir", str(self.data_dir)]
+            cmd = [podbucket_bin(), self.command, "--listen", "127.0.0.1:0", "--data-dir", self.data_dir_arg]
             if "--admin-listen" not in self.extra_args:
                 cmd += ["--admin-listen", "127.0.0.1:0"]  # never the fixed default port
             cmd += self.extra_args

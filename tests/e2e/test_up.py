@@ -22,7 +22,7 @@ import harness  # noqa: E402
 JS = Path(__file__).resolve().parent / "js"
 PREFIX = "example-gitlab-eks"
 NAMES = ["registry", "lfs", "artifacts", "uploads", "packages", "backups", "tmp"]
-SRV = harness.Server(command="up", extra_args=["--agent-listen", "127.0.0.1:0"])
+SRV = harness.Server(data_dir="./data", command="up", extra_args=["--agent-listen", "127.0.0.1:0"])  # as run.sh
 
 
 class Env:
@@ -85,7 +85,10 @@ class UpEnvBlock(unittest.TestCase):
             self.assertIn(k, Env.block)
         self.assertEqual(Env.block["AWS_ENDPOINT_URL"], SRV.endpoint)
         self.assertRegex(Env.block["AWS_CONTAINER_CREDENTIALS_FULL_URI"], r"^http://127\.0\.0\.1:\d+/v1/credentials$")
-        token = Path(Env.block["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"])
+        printed = Env.block["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"]
+        # Regression: with `--data-dir ./data` the printed path read ".../tmp/./data/pod-identity/...".
+        self.assertEqual(printed, str(SRV.tmp.resolve() / "data" / "pod-identity" / "eks-pod-identity-token"))
+        token = Path(printed)
         self.assertEqual(stat.S_IMODE(token.stat().st_mode), 0o600)
         self.assertEqual(token.read_text().count("."), 2)
         log = SRV.log()
