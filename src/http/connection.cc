@@ -253,27 +253,30 @@ bool Connection<Stream>::write_response(Response& res, bool head, unsigned versi
   const size_t chunk_size = size_t(std::min<uint64_t>(kChunk, length));
   std::unique_ptr<char[]> chunk_storage(new char[chunk_size]);
   std::span<char> chunk(chunk_storage.get(), chunk_size);
+  // The header leaves together with the first chunk, in one gathered write: a small object goes out in one
+  // syscall and one TCP segment. A stream that fails before its first byte closes the connection with nothing
+  // sent; after that, the client sees a body shorter than its Content-Length.
+  auto write_header_and = [&](boost::asio::const_buffer body) {
+    std::vector<boost::asio::const_buffer> buffers;
+    sr.split(true);
+    sr.next(ec, [&](error_code&, const auto& header) {
+      for (auto buffer : boost::beast::buffers_range_ref(header)) buffers.push_back(buffer);
+    });
+    if (ec) return;
+    buffers.push_back(body);
+    boost::asio::write(stream_, buffers, ec);
+  };
   uint64_t left = length;
   try {
-    // The header leaves together with the first chunk, in one gathered write: a small object goes out in one
-    // syscall and one TCP segment. A stream that fails before its first byte closes the connection with
-    // nothing sent; after that, the client sees a body shorter than its Content-Length.
-    size_t n = res.stream->read(chunk.data(), size_t(std::min<uint64_t>(chunk.size(), left)));
-    if (n == 0) return false;
-    std::vector<boost::asio::const_buffer> first;
-    sr.split(true);
-    sr.next(ec, [&](error_code&, const auto& header_buffers) {
-      for (auto buffer : boost::beast::buffers_range_ref(header_buffers)) first.push_back(buffer);
-    });
-    if (ec) return false;
-    first.push_back(boost::asio::buffer(chunk.data(), n));
-    boost::asio::write(stream_, first, ec);
-    if (ec) return false;
-    left -= n;
-    while (left > 0) {
-      n = res.stream->read(chunk.data(), size_t(std::min<uint64_t>(chunk.size(), left)));
-      if (n == 0) return false;  // stream shorter than announced: the client sees a truncated body
-      boost::asio::write(stream_, boost::asio::buffer(chunk.data(), n), ec);
+    for (bool first = true; left > 0; first = false) {
+      size_t n = res.stream->read(chunk.data(), size_t(std::min<uint64_t>(chunk.size(), left)));
+      if (n == 0) return false;  // stream shorter than announced
+      auto body = boost::asio::buffer(chunk.data(), n);
+      if (first) {
+        write_header_and(body);
+      } else {
+        boost::asio::write(stream_, body, ec);
+      }
       if (ec) return false;
       left -= n;
     }

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include <boost/asio/ip/address.hpp>
-#include <cerrno>
 #include <boost/asio/ssl.hpp>
+#include <cerrno>
 #include <stdexcept>
 
 #include "http/connection.h"
