@@ -104,8 +104,8 @@ void print_summary(const UpOptions& o, const std::string& endpoint, const Provis
             << "export AWS_DEFAULT_REGION=" << o.server.region << "\n"
             << "export AWS_ENDPOINT_URL=" << endpoint << "\n"
             << "export AWS_CONTAINER_CREDENTIALS_FULL_URI=" << agent_url << "\n"
-            << "export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=" << std::filesystem::absolute(token_file).lexically_normal().string()
-            << "\n"
+            << "export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE="
+            << std::filesystem::absolute(token_file).lexically_normal().string() << "\n"
             << std::endl;
 }
 

@@ -147,10 +147,12 @@ class Server:
 
     def __init__(self, data_dir=None, extra_args=(), env=None, command="server", preexec=None):
         self.tmp = Path(tempfile.mkdtemp(prefix="podbucket-e2e-"))
-        # A data_dir given as a string starting with "./" is passed as written, relative to the server's cwd (tmp).
-        relative = isinstance(data_dir, str) and data_dir.startswith("./")
-        self.data_dir = self.tmp / data_dir if relative else Path(data_dir) if data_dir else self.tmp / "data"
-        self.data_dir_arg = data_dir if relative else str(self.data_dir)
+        self.data_dir = Path(data_dir) if data_dir else self.tmp / "data"
+        self.data_dir_arg = str(self.data_dir)  # what --data-dir says
+        if isinstance(data_dir, str) and data_dir.startswith("./"):
+            # Passed as written, relative to the server's cwd (tmp), as scripts/run.sh passes ./data.
+            self.data_dir = self.tmp / data_dir
+            self.data_dir_arg = data_dir
         self.home = self.tmp / "home"
         self.home.mkdir()
         self.access_key = "AKIA" + hashlib.sha1(os.urandom(8)).hexdigest()[:16].upper()
